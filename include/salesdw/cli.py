@@ -1,0 +1,203 @@
+"""The ``salesdw`` command line.
+
+Each subcommand is a thin shell over a function of the package, so that everything the CLI
+does can also be called from Python, a DAG or a test. Heavy imports happen inside the
+handlers: ``salesdw --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections.abc import Sequence
+
+from salesdw.config import Settings
+
+EPILOG = """\
+Typical session:
+  salesdw generate --out sample --scale 1 --days 30   # messy sample extracts + ground truth
+  salesdw run --landing sample --from 2026-01-01 --to 2026-01-30
+  salesdw query "select count(*) from raw.erp__customers"
+
+All state lives under $SALESDW_HOME (default ./.salesdw): the warehouse, the local Airflow
+home and the logs. Other settings: see .env.example.
+"""
+
+
+class CliError(Exception):
+    """An error the user can fix; printed without a traceback."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from salesdw.generate import generate
+
+    summary = generate(
+        out=args.out, scale=args.scale, start=args.start, days=args.days, seed=args.seed
+    )
+    print(summary.render())
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from salesdw.orchestration.run import run_pipeline
+
+    start, end = _date_range(args)
+    settings = Settings.from_env()
+    summary = run_pipeline(settings, start=start, end=end, landing=args.landing)
+    print(summary.render())
+    return 0 if summary.ok else 1
+
+
+def _date_range(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
+    if args.date and (args.date_from or args.date_to):
+        raise CliError("give either --date, or --from and --to, not both")
+    if args.date:
+        return args.date, args.date
+    if not (args.date_from and args.date_to):
+        raise CliError("give --date YYYY-MM-DD, or both --from and --to")
+    if args.date_to < args.date_from:
+        raise CliError(f"--to {args.date_to} is before --from {args.date_from}")
+    return args.date_from, args.date_to
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from salesdw.query import run_query
+
+    print(run_query(Settings.from_env(), args.sql, output_format=args.format), end="")
+    return 0
+
+
+def _cmd_quarantine(args: argparse.Namespace) -> int:
+    from salesdw.ingest import quarantine
+
+    settings = Settings.from_env()
+    if args.action == "list":
+        print(quarantine.render_summary(settings), end="")
+        return 0
+    result = quarantine.replay(settings, args.file, source=args.source, entity=args.entity)
+    print(result.render())
+    return 0 if result.ok else 1
+
+
+def _cmd_airflow(args: argparse.Namespace) -> int:
+    from salesdw.orchestration.airflow_home import run_airflow_cli
+
+    return run_airflow_cli(Settings.from_env(), args.airflow_args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="salesdw",
+        description="salesdw: one source of truth for sales, built from ERP, CRM and "
+        "support extracts.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    gen = sub.add_parser(
+        "generate",
+        help="write realistic, messy sample extracts (and their ground truth)",
+        description="Write daily ERP, CRM and support extracts that follow the landing "
+        "contract (docs/extract-contract.md), one folder per day, plus a _ground_truth/ "
+        "folder that the pipeline never reads. The same seed gives byte-identical files.",
+    )
+    gen.add_argument("--out", required=True, help="landing folder to write (created)")
+    gen.add_argument("--scale", type=_positive_int, default=1,
+                     help="size factor: 1 is about 2,000 real clients (default 1)")
+    gen.add_argument("--start", type=_date, default=dt.date(2026, 1, 1),
+                     help="first extract date, YYYY-MM-DD (default 2026-01-01)")
+    gen.add_argument("--days", type=_positive_int, default=30,
+                     help="number of daily extracts (default 30)")
+    gen.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    gen.set_defaults(handler=_cmd_generate)
+
+    run = sub.add_parser(
+        "run",
+        help="run the pipeline through Airflow for a date or a date range",
+        description="Run the ingestion DAGs through Airflow (a local Airflow home with "
+        "SQLite metadata under $SALESDW_HOME, created on first use) for each extract date, "
+        "then print what was loaded, quarantined and rejected.",
+    )
+    run.add_argument("--date", type=_date, help="one extract date, YYYY-MM-DD")
+    run.add_argument("--from", dest="date_from", type=_date, help="first date of a range")
+    run.add_argument("--to", dest="date_to", type=_date, help="last date of a range")
+    run.add_argument("--landing", help="landing area (default: $SALESDW_LANDING, or "
+                     "$SALESDW_HOME/landing)")
+    run.set_defaults(handler=_cmd_run)
+
+    query = sub.add_parser(
+        "query",
+        help="run a read-only SQL query against the warehouse BI reads",
+        description="Open the warehouse read-only and print the result of one SQL query.",
+    )
+    query.add_argument("sql", help="the SQL text, quoted")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                       help="output format (default table)")
+    query.set_defaults(handler=_cmd_query)
+
+    quar = sub.add_parser(
+        "quarantine",
+        help="list quarantined rows, or replay fixed ones",
+        description="'list' summarises the quarantine by file, column and reason. "
+        "'replay FILE' loads a corrected file of previously quarantined rows "
+        "(see docs/quarantine.md).",
+    )
+    quar.add_argument("action", choices=("list", "replay"))
+    quar.add_argument("file", nargs="?", help="replay: the corrected file")
+    quar.add_argument("--source", help="replay: source system of the file")
+    quar.add_argument("--entity", help="replay: entity of the file")
+    quar.set_defaults(handler=_cmd_quarantine)
+
+    af = sub.add_parser(
+        "airflow",
+        help="run an Airflow CLI command against salesdw's Airflow home",
+        description="Pass the remaining arguments to the airflow CLI, with AIRFLOW_HOME and "
+        "the DAGs folder set for $SALESDW_HOME. Example: salesdw airflow dags list",
+    )
+    af.add_argument("airflow_args", nargs=argparse.REMAINDER)
+    af.set_defaults(handler=_cmd_airflow)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return args.handler(args)
+    except CliError as exc:
+        print(f"salesdw {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, ValueError, KeyError) as exc:
+        # Expected, user-fixable failures carry a message that names the file or value.
+        print(f"salesdw {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
