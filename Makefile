@@ -1,0 +1,39 @@
+# The README's two commands are `make demo` and `make test`. Both create the virtualenv
+# from requirements.lock on first use (and again whenever the lock or pyproject changes).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export SALESDW_HOME ?= $(CURDIR)/.salesdw
+DEMO_START ?= 2026-01-01
+DEMO_END ?= 2026-01-30
+DEMO_SCALE ?= 1
+
+.PHONY: demo test lint lock venv clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "salesdw needs Python 3.11, got " + sys.version.split()[0] + ": set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+demo: venv
+	$(BIN)/salesdw generate --out $(SALESDW_HOME)/landing --scale $(DEMO_SCALE) \
+		--start $(DEMO_START) --days 30 --seed 42
+	$(BIN)/salesdw run --landing $(SALESDW_HOME)/landing --from $(DEMO_START) --to $(DEMO_END)
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+lint: venv
+	$(BIN)/ruff check include dags tests bench
+	$(BIN)/ruff format --check include dags tests bench
+
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(SALESDW_HOME) .pytest_cache

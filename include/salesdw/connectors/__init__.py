@@ -1,0 +1,18 @@
+"""Landing-area connectors: local folder (default), object storage, SQL database."""
+
+from __future__ import annotations
+
+from salesdw.connectors.base import Connector, LandedFile
+from salesdw.connectors.local import LocalConnector
+
+__all__ = ["Connector", "LandedFile", "LocalConnector", "from_settings"]
+
+
+def from_settings(settings, landing: str | None = None) -> Connector:
+    """The connector configured by ``SALESDW_CONNECTOR`` for ``landing`` (or the default)."""
+    root = landing or settings.landing
+    if settings.connector == "local":
+        return LocalConnector(root)
+    raise ValueError(
+        f"unknown SALESDW_CONNECTOR {settings.connector!r}: use local, objectstore or sql"
+    )
