@@ -58,9 +58,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    start, end = _date_range(args)
     from salesdw.orchestration.run import run_pipeline
 
-    start, end = _date_range(args)
     settings = Settings.from_env()
     summary = run_pipeline(settings, start=start, end=end, landing=args.landing)
     print(summary.render())
