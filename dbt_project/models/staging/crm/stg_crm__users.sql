@@ -1,0 +1,37 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'users') }}
+
+),
+
+latest as (
+
+    select *
+    from source
+    -- the record with the latest updated_at wins; a re-sent or late row with an older updated_at does not overwrite a newer one
+    qualify row_number() over (
+        partition by user_id
+        order by updated_at desc nulls last, _loaded_at desc, _line_number desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        nullif(trim(user_id), '') as crm_user_id,
+        nullif(trim(full_name), '') as full_name,
+        lower(trim(email)) as email,
+        nullif(trim(role), '') as role,
+        is_active,
+        updated_at,
+        _batch_id,
+        _source_file,
+        _extract_date
+    from latest
+
+)
+
+select * from renamed
