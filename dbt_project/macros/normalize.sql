@@ -1,0 +1,175 @@
+{#
+    Normalisation of the attributes that master-data matching compares.
+    Each macro returns one SQL expression (DuckDB dialect); the word lists come from vars in
+    dbt_project.yml so that a deployment can extend them without touching SQL.
+    Edge cases are tested in tests/dbt/test_normalize_macros.py.
+#}
+
+{% macro _word_alternation(words) -%}
+    \b({{ words | join('|') }})\b
+{%- endmacro %}
+
+
+{# Company name for comparison: lower case, no accents, no punctuation, "&" read as "et",
+   abbreviations unified, legal forms (FR/EU/US) and stop words removed, spaces collapsed.
+   "Sté DUPONT & Fils, S.A.R.L." -> "dupont fils". #}
+{% macro normalize_company_name(column) -%}
+    nullif(trim(regexp_replace(
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(
+                    regexp_replace(
+                        replace(replace(lower(strip_accents({{ column }})), '.', ''), '&', ' et '),
+                        '[^a-z0-9]+', ' ', 'g'
+                    ),
+                    '\bcompagnie\b', 'cie', 'g'
+                ),
+                '\b(international|internationale)\b', 'intl', 'g'
+            ),
+            '{{ _word_alternation(var("legal_forms") + var("name_stop_words")) }}', ' ', 'g'
+        ),
+        '\s+', ' ', 'g'
+    )), '')
+{%- endmacro %}
+
+
+{# The normalised name with its words sorted, so that word order does not matter:
+   "martin transports" and "transports martin" give the same key. #}
+{% macro company_name_token_key(normalized_column) -%}
+    nullif(array_to_string(list_sort(string_split({{ normalized_column }}, ' ')), ' '), '')
+{%- endmacro %}
+
+
+{# Digits only: "732 829 320", "732.829.320" -> "732829320". #}
+{% macro digits_only(column) -%}
+    regexp_replace(coalesce({{ column }}, ''), '[^0-9]', '', 'g')
+{%- endmacro %}
+
+
+{# Luhn checksum of a string of exactly `length` digits: true when valid. From the right,
+   every second digit is doubled (minus 9 when above 9) and the sum must end in 0. #}
+{% macro luhn_is_valid(digits, length) -%}
+    (
+        regexp_full_match({{ digits }}, '[0-9]{ {{- length -}} }')
+        and list_sum(list_transform(range({{ length }}), lambda i:
+            case
+                when ({{ length }} - 1 - i) % 2 = 1
+                    then cast(substr({{ digits }}, i + 1, 1) as integer) * 2
+                        - case when cast(substr({{ digits }}, i + 1, 1) as integer) * 2 > 9 then 9 else 0 end
+                else cast(substr({{ digits }}, i + 1, 1) as integer)
+            end
+        )) % 10 = 0
+    )
+{%- endmacro %}
+
+
+{# A SIREN (9 digits, Luhn) when the value is one, else null. #}
+{% macro valid_siren(column) -%}
+    case when {{ luhn_is_valid(digits_only(column), 9) }} then {{ digits_only(column) }} end
+{%- endmacro %}
+
+
+{# A SIRET (14 digits, Luhn) when the value is one, else null. La Poste's establishments
+   (SIREN 356000000) use a different rule: their digit sum is a multiple of 5. #}
+{% macro valid_siret(column) -%}
+    case
+        when {{ luhn_is_valid(digits_only(column), 14) }} then {{ digits_only(column) }}
+        when regexp_full_match({{ digits_only(column) }}, '356000000[0-9]{5}')
+            and list_sum(list_transform(range(14), lambda i:
+                cast(substr({{ digits_only(column) }}, i + 1, 1) as integer))) % 5 = 0
+            then {{ digits_only(column) }}
+    end
+{%- endmacro %}
+
+
+{# The SIREN inside a French VAT number (FR + 2-digit key + SIREN) when the key checks:
+   key = (12 + 3 * (SIREN mod 97)) mod 97. Spaces and case are ignored. #}
+{% macro siren_from_fr_vat(column) -%}
+    case
+        when regexp_full_match(upper(regexp_replace(coalesce({{ column }}, ''), '[^0-9A-Za-z]', '', 'g')), 'FR[0-9]{11}')
+            and cast(substr(upper(regexp_replace({{ column }}, '[^0-9A-Za-z]', '', 'g')), 3, 2) as integer)
+                = (12 + 3 * (cast(right(regexp_replace({{ column }}, '[^0-9A-Za-z]', '', 'g'), 9) as bigint) % 97)) % 97
+            and {{ luhn_is_valid("right(regexp_replace(" ~ column ~ ", '[^0-9A-Za-z]', '', 'g'), 9)", 9) }}
+            then right(regexp_replace({{ column }}, '[^0-9A-Za-z]', '', 'g'), 9)
+    end
+{%- endmacro %}
+
+
+{# Host name of a website or URL: no scheme, no www., no path, no port, lower case. #}
+{% macro web_domain(column) -%}
+    nullif(regexp_replace(
+        split_part(split_part(
+            regexp_replace(lower(trim({{ column }})), '^[a-z]+://', ''),
+        '/', 1), ':', 1),
+    '^www\.|\.$', '', 'g'), '')
+{%- endmacro %}
+
+
+{# Domain of an e-mail address, lower case. #}
+{% macro email_domain(column) -%}
+    nullif(regexp_replace(lower(trim(split_part({{ column }}, '@', 2))), '\.$', ''), '')
+{%- endmacro %}
+
+
+{# A corporate domain: the domain unless it belongs to a free-mail provider (those say
+   nothing about which company a person works for). #}
+{% macro corporate_domain(domain_expression) -%}
+    case
+        when {{ domain_expression }} in ('{{ var("free_mail_domains") | join("', '") }}') then null
+        else {{ domain_expression }}
+    end
+{%- endmacro %}
+
+
+{# A phone number in E.164 (+33123456789), assuming France for national numbers; null when
+   it cannot be one. Handles "01 23 45 67 89", "+33 (0)1 23...", "0033 1...", "1 23 45 67 89". #}
+{% macro phone_e164(column, default_country_code='33') -%}
+    case
+        when {{ _phone_digits(column) }} like '+%'
+            and length({{ _phone_digits(column) }}) between 9 and 16
+            then {{ _phone_digits(column) }}
+        when {{ _phone_digits(column) }} like '00%'
+            and length({{ _phone_digits(column) }}) between 10 and 17
+            then '+' || substr({{ _phone_digits(column) }}, 3)
+        when length({{ _phone_digits(column) }}) = 10 and {{ _phone_digits(column) }} like '0%'
+            then '+{{ default_country_code }}' || substr({{ _phone_digits(column) }}, 2)
+        when length({{ _phone_digits(column) }}) = 9 and {{ _phone_digits(column) }} not like '0%'
+            then '+{{ default_country_code }}' || {{ _phone_digits(column) }}
+        when length({{ _phone_digits(column) }}) = 11 and {{ _phone_digits(column) }} like '{{ default_country_code }}%'
+            then '+' || {{ _phone_digits(column) }}
+    end
+{%- endmacro %}
+
+{% macro _phone_digits(column) -%}
+    regexp_replace(replace(coalesce({{ column }}, ''), '(0)', ''), '[^0-9+]', '', 'g')
+{%- endmacro %}
+
+
+{# French postcode: digits only, a leading zero restored when a spreadsheet dropped it
+   ("1000" -> "01000"); null unless 5 digits. #}
+{% macro postcode_fr(column) -%}
+    case
+        when length({{ digits_only(column) }}) = 5 then {{ digits_only(column) }}
+        when length({{ digits_only(column) }}) = 4 then '0' || {{ digits_only(column) }}
+    end
+{%- endmacro %}
+
+
+{# City for comparison: lower case, no accents, no CEDEX, no arrondissement number,
+   "st"/"ste" read as "saint"/"sainte", hyphens as spaces. "PARIS CEDEX 08" -> "paris",
+   "St-Étienne" -> "saint etienne". #}
+{% macro normalize_city(column) -%}
+    nullif(trim(regexp_replace(regexp_replace(
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(
+                    regexp_replace(lower(strip_accents({{ column }})), '[^a-z0-9]+', ' ', 'g'),
+                    '\bcedex\b( [0-9]+)?', ' ', 'g'
+                ),
+                '\b[0-9]+( ?(e|er|eme))?\b', ' ', 'g'
+            ),
+            '\bste\b', 'sainte', 'g'
+        ),
+        '\bst\b', 'saint', 'g'
+    ), '\s+', ' ', 'g')), '')
+{%- endmacro %}
