@@ -10,7 +10,8 @@ latest as (
 
     select *
     from source
-    -- the record with the latest changed_at wins; a re-sent or late row with an older changed_at does not overwrite a newer one
+    -- the record with the latest changed_at wins: a re-sent or late row
+    -- with an older changed_at never overwrites a newer one
     qualify row_number() over (
         partition by history_id
         order by changed_at desc nulls last, _loaded_at desc, _line_number desc

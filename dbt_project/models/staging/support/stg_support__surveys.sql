@@ -10,7 +10,8 @@ latest as (
 
     select *
     from source
-    -- the record with the latest responded_at wins; a re-sent or late row with an older responded_at does not overwrite a newer one
+    -- the record with the latest responded_at wins: a re-sent or late row
+    -- with an older responded_at never overwrites a newer one
     qualify row_number() over (
         partition by response_id
         order by responded_at desc nulls last, _loaded_at desc, _line_number desc

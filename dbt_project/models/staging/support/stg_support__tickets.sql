@@ -10,7 +10,8 @@ latest as (
 
     select *
     from source
-    -- the record with the latest updated_at wins; a re-sent or late row with an older updated_at does not overwrite a newer one
+    -- the record with the latest updated_at wins: a re-sent or late row
+    -- with an older updated_at never overwrites a newer one
     qualify row_number() over (
         partition by ticket_id
         order by updated_at desc nulls last, _loaded_at desc, _line_number desc
