@@ -19,6 +19,7 @@ Logical column types:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 ColumnType = Literal["string", "int", "decimal", "date", "timestamp", "bool", "string_list"]
@@ -59,11 +60,11 @@ class Entity:
         """``<source>__<entity>``: the raw table and Great Expectations suite name."""
         return f"{self.source}__{self.name}"
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.key)
 
-    @property
+    @cached_property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 

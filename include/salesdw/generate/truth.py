@@ -1,0 +1,100 @@
+"""The ground truth: what really happened, written beside the extracts for tests and benchmarks.
+
+Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
+- clients.csv: one row per real client.
+- source_records.csv: the true client behind every ERP customer, CRM account and support
+  organisation, with how its name was spelled and which messiness was applied.
+- files.csv: every landed file, its rows, faulty rows and sha256.
+- faults.csv: every injected fault: file, line, column, rule.
+- events.csv: one-off events (schema drift, re-delivered file, unreadable file).
+- slipped_deals.csv, orphaned_accounts.csv, lost_requests.csv, breached_tickets.csv,
+  late_deliveries.csv: facts as of the last extract date, for the marts to reproduce.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from salesdw.generate.extracts import LandedFile
+from salesdw.generate.world import World
+
+
+def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
+    rows = sorted(rows, key=lambda r: tuple(str(r.get(c, "")) for c in columns))
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: _text(row.get(c)) for c in columns})
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder / "clients.csv",
+           ["true_client_id", "canonical_name", "legal_form", "siren", "city", "postcode",
+            "country", "segment", "domain", "systems", "crm_accounts", "erp_customers",
+            "is_homonym"],
+           [{"true_client_id": c.client_id, "canonical_name": f"{c.base} {c.legal_form}",
+             "legal_form": c.legal_form, "siren": c.siren, "city": c.city,
+             "postcode": c.postcode, "country": c.country, "segment": c.segment,
+             "domain": c.domain, "systems": "|".join(c.systems),
+             "crm_accounts": c.crm_accounts if "crm" in c.systems else 0,
+             "erp_customers": c.erp_customers if "erp" in c.systems else 0,
+             "is_homonym": c.is_homonym} for c in world.clients])
+    _write(folder / "source_records.csv",
+           ["source_system", "source_entity", "source_id", "true_client_id", "name_as_spelled",
+            "messiness", "siren_status", "is_in_system_duplicate", "is_homonym",
+            "free_mail_domain"], world.source_records)
+    _write(folder / "files.csv",
+           ["file", "source", "entity", "extract_date", "data_rows", "faulty_rows", "sha256",
+            "is_redelivery", "is_unreadable"],
+           [{"file": lf.relative_path, "source": lf.source, "entity": lf.entity,
+             "extract_date": lf.extract_date, "data_rows": lf.data_rows,
+             "faulty_rows": len(lf.faults), "sha256": lf.sha256,
+             "is_redelivery": lf.is_redelivery, "is_unreadable": lf.is_unreadable}
+            for lf in files])
+    _write(folder / "faults.csv",
+           ["extract_date", "source", "entity", "file", "line", "column", "fault",
+            "key_value", "detail"],
+           [{"extract_date": lf.extract_date, "source": lf.source, "entity": lf.entity,
+             "file": lf.relative_path, "line": f.line, "column": f.column, "fault": f.fault,
+             "key_value": f.key_value, "detail": f.detail}
+            for lf in files for f in lf.faults]
+           + [{"extract_date": lf.extract_date, "source": lf.source, "entity": lf.entity,
+               "file": lf.relative_path, "line": "", "column": "", "fault": "unreadable_file",
+               "key_value": "", "detail": "written in cp1252 while UTF-8 is declared"}
+              for lf in files if lf.is_unreadable])
+    events = [{"event": "unreadable_file", "file": lf.relative_path,
+               "extract_date": lf.extract_date, "detail": "cp1252 bytes in a UTF-8 file"}
+              for lf in files if lf.is_unreadable]
+    events += [{"event": "redelivered_file", "file": lf.relative_path,
+                "extract_date": lf.extract_date, "detail": "byte-identical to the day before"}
+               for lf in files if lf.is_redelivery]
+    drift = sorted((lf for lf in files if lf.source == "crm" and lf.entity == "accounts"
+                    and b"linkedin_url" in lf.data[:400]), key=lambda f: f.extract_date)
+    if drift:
+        events.append({"event": "schema_drift", "file": drift[0].relative_path,
+                       "extract_date": drift[0].extract_date,
+                       "detail": "crm accounts gain column linkedin_url"})
+    _write(folder / "events.csv", ["event", "file", "extract_date", "detail"], events)
+    facts = {
+        "slipped_deals": ["opportunity_id", "slip_count"],
+        "orphaned_accounts": ["account_id", "departed_owner_id", "leave_date", "reassigned_at"],
+        "lost_requests": ["kind", "request_id", "raw_reason"],
+        "breached_tickets": ["ticket_id", "first_response_breached", "resolution_breached"],
+        "late_deliveries": ["order_id", "days_late"],
+    }
+    for name, columns in facts.items():
+        _write(folder / f"{name}.csv", columns, world.facts.get(name, []))
