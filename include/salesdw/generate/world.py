@@ -179,7 +179,7 @@ def _pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
 
 
 def build_world(scale: int, start: dt.date, days: int, seed: int) -> World:
-    rng = random.Random(seed)
+    rng = idn.FastRandom(seed)
     history_start = dt.date(start.year - 3, start.month, 1)
     world = World(start=start, days=days, history_start=history_start)
     _make_reps(world, rng, scale)
