@@ -50,7 +50,7 @@ class GenerateSummary:
 
 def generate(out: str | Path, scale: int, start: dt.date, days: int, seed: int
              ) -> GenerateSummary:
-    """Build the world for ``seed`` and write ``days`` daily extracts from ``start`` into ``out``."""
+    """Build the world for ``seed``; write ``days`` daily extracts from ``start`` into ``out``."""
     if scale < 1 or days < 1:
         raise ValueError(f"scale and days must be at least 1 (got scale={scale}, days={days})")
     began = time.perf_counter()

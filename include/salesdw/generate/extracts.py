@@ -17,7 +17,7 @@ import random
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
@@ -100,7 +100,7 @@ def _erp_number(value: float, scale: int, rng: random.Random) -> str:
     return text
 
 
-@lru_cache(maxsize=None)
+@cache
 def _paris_offset(day: dt.date) -> dt.timedelta:
     """Europe/Paris's UTC offset at noon that day (the ERP writes local time).
 

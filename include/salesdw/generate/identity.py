@@ -177,7 +177,9 @@ def base_name(rng: random.Random) -> str:
         return f"{rng.choice(SURNAMES)} {rng.choice(SURNAMES)} {rng.choice(TRADES)}"
     if shape < 0.85:
         return f"Compagnie {rng.choice(TRADES)} {rng.choice(SURNAMES)}"
-    return f"{invented_word(rng)} {rng.choice(('Solutions', 'International', 'Systems', 'Technologies', 'Conseil', 'Industries'))}"
+    suffix = rng.choice(("Solutions", "International", "Systems", "Technologies", "Conseil",
+                         "Industries"))
+    return f"{invented_word(rng)} {suffix}"
 
 
 # --- How each system spells a name -------------------------------------------------------

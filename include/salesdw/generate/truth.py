@@ -42,6 +42,9 @@ def _text(value) -> str:
 
 def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    # A client whose first record would only be created after the last extract is not in
+    # any file yet: it is not part of this sample's truth.
+    visible = {r["true_client_id"] for r in world.source_records}
     _write(folder / "clients.csv",
            ["true_client_id", "canonical_name", "legal_form", "siren", "city", "postcode",
             "country", "segment", "domain", "systems", "crm_accounts", "erp_customers",
@@ -52,7 +55,7 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
              "domain": c.domain, "systems": "|".join(c.systems),
              "crm_accounts": c.crm_accounts if "crm" in c.systems else 0,
              "erp_customers": c.erp_customers if "erp" in c.systems else 0,
-             "is_homonym": c.is_homonym} for c in world.clients])
+             "is_homonym": c.is_homonym} for c in world.clients if c.client_id in visible])
     _write(folder / "source_records.csv",
            ["source_system", "source_entity", "source_id", "true_client_id", "name_as_spelled",
             "messiness", "siren_status", "is_in_system_duplicate", "is_homonym",

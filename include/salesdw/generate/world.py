@@ -39,11 +39,13 @@ LOST_REASONS = (  # raw CRM values and the free text a rep writes
 COMPETITORS = ("Sellsy", "Axonaut", "Salesforce", "HubSpot", "Pipedrive", "Divalto", "Sage")
 QUOTE_REFUSALS = (
     ("Tarif", "Remise demandée non accordée"), ("Délai", "Livraison souhaitée sous 2 semaines"),
-    ("Technique", "Compatibilité matérielle non assurée"), ("Concurrence", "Offre concurrente retenue"),
+    ("Technique", "Compatibilité matérielle non assurée"),
+    ("Concurrence", "Offre concurrente retenue"),
     ("Réglementaire", "Certification exigée absente"), ("Sans suite", "Client injoignable"),
 )
 DISQUALIFICATIONS = (
-    ("Pas de budget", "TPE sans budget logiciel"), ("Hors cible", "Particulier, pas une entreprise"),
+    ("Pas de budget", "TPE sans budget logiciel"),
+    ("Hors cible", "Particulier, pas une entreprise"),
     ("Doublon", "Déjà client sous un autre nom"), ("Injoignable", "Trois relances sans réponse"),
     ("Concurrent", "Sous contrat chez un concurrent jusqu'en 2028"),
     ("Hors périmètre", "Demande de matériel que nous ne vendons pas"),
@@ -77,6 +79,8 @@ TICKET_CATEGORIES = ("facturation", "technique", "accès", "formation", "livrais
 TICKET_CHANNELS = ("email", "web", "telephone", "chat")
 SURVEY_COMMENTS = ("Très satisfait", "Support réactif", "Outil trop complexe", "Prix élevé",
                    "", "Bonne relation commerciale", "Bugs fréquents", "RAS")
+TEAMS = ("Île-de-France", "Grand Ouest", "Sud-Est", "Nord-Est", "Grands comptes")
+OPPORTUNITY_KINDS = ("Abonnement", "Extension", "Renouvellement", "Services")
 FX_START = {"USD": 0.92, "GBP": 1.16, "CHF": 1.04}
 
 
@@ -219,7 +223,7 @@ def _make_reps(world: World, rng: random.Random, scale: int) -> None:
         rep = Rep(
             employee_id=f"E{i + 1:04d}", user_id=f"005U{i + 1:05d}",
             full_name=f"{first} {last}", email=f"{local}@salesdw-demo.fr", role=role,
-            team=rng.choice(("Île-de-France", "Grand Ouest", "Sud-Est", "Nord-Est", "Grands comptes")),
+            team=rng.choice(TEAMS),
             hired_at=hired, left_at=left, quota=rng.choice((8000, 12000, 15000, 20000, 30000)),
         )
         world.reps.append(rep)
@@ -267,11 +271,8 @@ def _make_clients(world: World, rng: random.Random, scale: int) -> None:
     bases: list[str] = []
     by_base: dict[str, list[Client]] = {}
     for i in range(n):
-        homonym = bool(bases) and rng.random() < 0.02
-        base = rng.choice(bases) if homonym else idn.base_name(rng)
-        if homonym:
-            for other in by_base[base]:
-                other.is_homonym = True
+        # Some names are deliberately reused by another company; others collide by chance.
+        base = rng.choice(bases) if bases and rng.random() < 0.02 else idn.base_name(rng)
         bases.append(base)
         foreign = rng.random() < 0.07
         if foreign:
@@ -308,10 +309,13 @@ def _make_clients(world: World, rng: random.Random, scale: int) -> None:
             systems=systems,
             crm_accounts=2 if "crm" in systems and rng.random() < 0.05 else 1,
             erp_customers=2 if "erp" in systems and rng.random() < 0.01 else 1,
-            is_homonym=homonym,
         )
         world.clients.append(client)
         by_base.setdefault(base, []).append(client)
+    for same_name in by_base.values():
+        if len(same_name) > 1:
+            for client in same_name:
+                client.is_homonym = True
 
 
 def _erp_reference_data(world: World, rng: random.Random, scale: int) -> None:
@@ -357,6 +361,9 @@ def _client_life(world: World, rng: random.Random, client: Client) -> None:
             account = _crm_account(world, rng, client, k)
             if account is not None:
                 accounts.append(account)
+        if len(accounts) > 1:  # flagged only when the second account exists by the end
+            for record in world.source_records[-len(accounts):]:
+                record["is_in_system_duplicate"] = True
     org = _support_org(world, rng, client, erp_ids) if "support" in client.systems else None
     if erp_ids:
         _subscriptions(world, rng, client, erp_ids)
@@ -441,21 +448,25 @@ def _crm_account(world: World, rng: random.Random, client: Client, k: int
     world.add("crm__accounts", created, dict(row))
     if owner.left_at is not None:
         lag = rng.randint(3, 40)
-        reassigned = owner.left_at + dt.timedelta(days=lag)
+        # An account can even be opened under a rep who has already left (no AE was active
+        # then): it is orphaned from its creation.
+        reassigned = max(owner.left_at, created) + dt.timedelta(days=lag)
         keep_orphan = rng.random() < 0.4
         if not keep_orphan and reassigned < world.horizon:
-            new_owner = rng.choice([r for r in _active_reps(world, reassigned)
-                                    if r.user_id != owner.user_id] or [owner])
+            # Accounts go to a rep who stays: one departure per account keeps the truth simple.
+            stayers = [r for r in _active_reps(world, reassigned)
+                       if r.left_at is None or r.left_at >= world.horizon]
+            new_owner = rng.choice(stayers or [r for r in world.reps if r.left_at is None])
             row["owner_id"] = new_owner.user_id
             world.add("crm__accounts", reassigned, dict(row))
-        if owner.left_at < world.horizon:
+        if owner.left_at + dt.timedelta(hours=1) < world.horizon:  # the CRM shows it
             world.fact("orphaned_accounts", account_id=aid, departed_owner_id=owner.user_id,
                        leave_date=owner.left_at.date().isoformat(),
                        reassigned_at="" if keep_orphan or reassigned >= world.horizon
                        else reassigned.isoformat())
     _record(world, client, "crm", "accounts", aid, name, messiness,
             siren_status="valid" if row["siren"] else "missing",
-            is_in_system_duplicate=client.crm_accounts > 1, is_homonym=client.is_homonym,
+            is_in_system_duplicate=False, is_homonym=client.is_homonym,
             free_mail_domain=False)
     for c in range(rng.randint(1, 3)):
         _contact(world, rng, client, aid, created + dt.timedelta(days=c * 17))
@@ -670,7 +681,7 @@ def _opportunity(world: World, rng: random.Random, client: Client, account_id: s
     amount = float(rng.randint(*MONTHLY_PRICE[client.segment]) * rng.choice((3, 6, 12, 12, 24)))
     close = (opened + dt.timedelta(days=rng.randint(30, 120))).date()
     row = {"opportunity_id": opp_id, "account_id": account_id, "owner_id": owner.user_id,
-           "opportunity_name": f"{client.base} - {rng.choice(('Abonnement', 'Extension', 'Renouvellement', 'Services'))}",
+           "opportunity_name": f"{client.base} - {rng.choice(OPPORTUNITY_KINDS)}",
            "request_type": rng.choice(("Nouveau client", "Extension", "Renouvellement",
                                        "Services")),
            "amount": amount, "currency": client.currency, "stage": CRM_STAGES[0],
