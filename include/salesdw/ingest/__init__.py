@@ -1,0 +1,1 @@
+"""Raw-layer ingestion: parsing, rules, quarantine, load log."""

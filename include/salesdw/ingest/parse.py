@@ -1,0 +1,111 @@
+"""SQL that types a landed file's text and finds the values that break the contract's rules.
+
+Each function returns one SQL expression or one ``select``, built from contract.py, and is
+tested by running it on DuckDB in memory (tests/ingest/test_parse.py). No per-row Python:
+parsing a file is one query.
+"""
+
+from __future__ import annotations
+
+from salesdw.contract import Column, Entity, SourceFormat
+from salesdw.ingest.raw import sql_type
+
+TRUE_WORDS = ("true", "1", "oui", "yes", "t", "y", "vrai")
+FALSE_WORDS = ("false", "0", "non", "no", "f", "n", "faux")
+ISO = SourceFormat(file_format="csv", extension="csv")
+"""How typed files (JSON Lines, Parquet) read once their values are text: ISO-8601."""
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _text(column: str) -> str:
+    """The raw text of a column, trimmed, with empty meaning null."""
+    return f"nullif(trim({column}), '')"
+
+
+def number_text(column: str, fmt: SourceFormat) -> str:
+    """Number text in SQL form: decimal comma and thousands separators (space, no-break
+    space, narrow no-break space, or dots before a decimal comma) removed for the ERP."""
+    text = _text(column)
+    if fmt.decimal_separator != ",":
+        return text
+    no_spaces = f"replace(replace(replace({text}, ' ', ''), '\u00a0', ''), '\u202f', '')"
+    return (f"case when contains({no_spaces}, ',') "
+            f"then replace(replace({no_spaces}, '.', ''), ',', '.') else {no_spaces} end")
+
+
+def parse_expression(col: Column, fmt: SourceFormat) -> str:
+    """The typed value of one column, or null when its text does not parse."""
+    name, text = col.name, _text(col.name)
+    if col.type == "string":
+        if col.domain:  # canonical spelling of an enumeration: 'Monthly' -> 'monthly'
+            cases = " ".join(f"when {_quote(v.lower())} then {_quote(v)}" for v in col.domain)
+            return f"coalesce(case lower({text}) {cases} end, {text})"
+        return text
+    if col.type in ("int", "decimal"):
+        return f"try_cast({number_text(name, fmt)} as {sql_type(col)})"
+    if col.type == "date":
+        if fmt.date_format == "%Y-%m-%d":
+            return f"try_cast({text} as date)"
+        return f"cast(try_strptime({text}, {_quote(fmt.date_format)}) as date)"
+    if col.type == "timestamp":
+        if fmt.timestamp_format is None:
+            # ISO-8601 with Z or an offset; a naive value is UTC (the session time zone).
+            return f"timezone('UTC', try_cast({text} as timestamptz))"
+        local = f"try_strptime({text}, {_quote(fmt.timestamp_format)})"
+        return f"timezone('UTC', timezone({_quote(fmt.timezone)}, {local}))"
+    if col.type == "bool":
+        trues = ", ".join(_quote(w) for w in TRUE_WORDS)
+        falses = ", ".join(_quote(w) for w in FALSE_WORDS)
+        return (f"case when lower({text}) in ({trues}) then true "
+                f"when lower({text}) in ({falses}) then false end")
+    if col.type == "string_list":
+        return (f"case when json_valid({text}) and json_type({text}) = 'ARRAY' "
+                f"then cast(json_extract_string({text}, '$[*]') as varchar[]) end")
+    raise ValueError(f"no parser for type {col.type!r} of column {name}")
+
+
+def violation_expression(col: Column, fmt: SourceFormat, is_key: bool) -> str:
+    """The first rule this column's value breaks, as a struct, or null when it is fine."""
+    name, text = col.name, _text(col.name)
+    parsed = parse_expression(col, fmt)
+    checks: list[tuple[str, str]] = []
+    if is_key:
+        checks.append(("missing_key", f"{text} is null"))
+    unparseable = {"date": "unparseable_date", "timestamp": "unparseable_date",
+                   "int": "unparseable_number", "decimal": "unparseable_number",
+                   "bool": "unparseable_bool", "string_list": "unparseable_number"}
+    if col.type in unparseable:
+        checks.append((unparseable[col.type], f"{text} is not null and ({parsed}) is null"))
+    if col.domain:
+        values = ", ".join(_quote(v.lower()) for v in col.domain)
+        checks.append(("out_of_domain", f"{text} is not null and lower({text}) not in ({values})"))
+    if col.non_negative:
+        checks.append(("negative_amount", f"({parsed}) < 0"))
+    if col.value_range:
+        lo, hi = col.value_range
+        checks.append(("out_of_range", f"({parsed}) not between {lo} and {hi}"))
+    if not checks:
+        return "null"
+    whens = " ".join(
+        f"when {condition} then {{'column_name': {_quote(name)}, 'rule': {_quote(rule)}, "
+        f"'value': {name}}}"
+        for rule, condition in checks
+    )
+    return f"case {whens} end"
+
+
+def checked_select(entity: Entity, fmt: SourceFormat, landed_table: str) -> str:
+    """One row per landed record: typed columns, the list of broken values, and the
+    record's line, original content and drift columns."""
+    parsed = [f"{parse_expression(c, fmt)} as {c.name}" for c in entity.columns]
+    key = set(entity.key)
+    violations = ", ".join(violation_expression(c, fmt, c.name in key) for c in entity.columns)
+    return (
+        "select\n    " + ",\n    ".join(parsed) + ",\n"
+        f"    list_filter([{violations}], lambda v: v is not null) as _violations,\n"
+        "    _line_number,\n    _record,\n    _extra\n"
+        f"from {landed_table}"
+    )

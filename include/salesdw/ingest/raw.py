@@ -1,0 +1,81 @@
+"""The raw layer's tables, created from the landing contract.
+
+Every entity gets ``raw.<source>__<entity>``: the contract's columns, typed, plus the drift
+columns in ``_extra`` and load metadata on every row. Beside them: ``raw.load_log`` (one row
+per file attempt), ``raw.quarantine`` (one row per broken value) and ``raw.schema_drift``.
+Great Expectations results go to ``audit.validation_results``. All are append-only.
+"""
+
+from __future__ import annotations
+
+from salesdw import contract
+from salesdw.contract import Column, Entity
+
+METADATA_COLUMNS = (
+    ("_extra", "JSON"),
+    ("_batch_id", "VARCHAR"),
+    ("_source_file", "VARCHAR"),
+    ("_file_sha256", "VARCHAR"),
+    ("_line_number", "BIGINT"),
+    ("_extract_date", "DATE"),
+    ("_loaded_at", "TIMESTAMP"),
+    ("_dag_run_id", "VARCHAR"),
+)
+
+
+def sql_type(col: Column) -> str:
+    return {
+        "string": "VARCHAR",
+        "int": "BIGINT",
+        "decimal": f"DECIMAL(18, {col.scale})",
+        "date": "DATE",
+        "timestamp": "TIMESTAMP",
+        "bool": "BOOLEAN",
+        "string_list": "VARCHAR[]",
+    }[col.type]
+
+
+def raw_table(entity: Entity) -> str:
+    return f"raw.{entity.qualified_name}"
+
+
+def entity_table_ddl(entity: Entity) -> str:
+    columns = [f"{c.name} {sql_type(c)}" for c in entity.columns]
+    columns += [f"{name} {kind}" for name, kind in METADATA_COLUMNS]
+    return f"create table if not exists {raw_table(entity)} (\n    " + ",\n    ".join(columns) + "\n)"
+
+
+SUPPORT_TABLES = (
+    """create table if not exists raw.load_log (
+        batch_id varchar, source varchar, entity varchar, file varchar, sha256 varchar,
+        extract_date date, status varchar, rows_read bigint, rows_loaded bigint,
+        rows_quarantined bigint, drift_columns varchar[], message varchar,
+        dag_run_id varchar, started_at timestamp, finished_at timestamp
+    )""",
+    """create table if not exists raw.quarantine (
+        batch_id varchar, source varchar, entity varchar, file varchar, sha256 varchar,
+        line_number bigint, column_name varchar, rule varchar, value varchar,
+        record json, extract_date date, dag_run_id varchar, quarantined_at timestamp,
+        replayed_at timestamp, replayed_batch_id varchar
+    )""",
+    """create table if not exists raw.schema_drift (
+        source varchar, entity varchar, column_name varchar, file varchar,
+        extract_date date, first_seen_at timestamp
+    )""",
+    """create table if not exists audit.validation_results (
+        suite varchar, expectation varchar, column_name varchar, severity varchar,
+        success boolean, observed_value varchar, element_count bigint,
+        unexpected_count bigint, unexpected_sample json, file varchar, batch_id varchar,
+        dag_run_id varchar, extract_date date, validated_at timestamp
+    )""",
+)
+
+
+def ensure_schema(con) -> None:
+    """Create every raw and audit table that does not exist yet (idempotent)."""
+    con.execute("create schema if not exists raw")
+    con.execute("create schema if not exists audit")
+    for statement in SUPPORT_TABLES:
+        con.execute(statement)
+    for entity in contract.all_entities():
+        con.execute(entity_table_ddl(entity))

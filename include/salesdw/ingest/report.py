@@ -1,0 +1,88 @@
+"""What ingestion did over a date range, read back from the load log and the quarantine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from salesdw import contract
+from salesdw.config import Settings
+
+
+@dataclass
+class IngestSummary:
+    start: dt.date
+    end: dt.date
+    rows_loaded: dict[str, int] = field(default_factory=dict)
+    """Per ``<source>__<entity>``."""
+    quarantined_by_rule: dict[str, int] = field(default_factory=dict)
+    """Rows (distinct file and line) per rule."""
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    """(file, message)."""
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    drift: list[tuple[str, str]] = field(default_factory=list)
+    """(entity, column)."""
+    entity_days_without_file: int = 0
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(self.quarantined_by_rule.values())
+
+    def render(self) -> str:
+        lines = [f"Ingestion {self.start} to {self.end}:",
+                 f"  rows loaded: {sum(self.rows_loaded.values()):,}"]
+        for name, n in sorted(self.rows_loaded.items()):
+            lines.append(f"    {name:<32} {n:>10,}")
+        lines.append(f"  rows quarantined: {self.rows_quarantined:,}")
+        for rule, n in sorted(self.quarantined_by_rule.items()):
+            lines.append(f"    {rule:<32} {n:>10,}")
+        lines.append(f"  files rejected: {len(self.rejected)}")
+        lines += [f"    {f}: {m}" for f, m in self.rejected]
+        lines.append(f"  files skipped as already loaded: {len(self.duplicates)}")
+        lines += [f"    {f}: {m}" for f, m in self.duplicates]
+        if self.drift:
+            lines.append("  schema drift (extra columns kept in _extra): "
+                         + ", ".join(f"{e}.{c}" for e, c in self.drift))
+        lines.append(f"  entity-days with no file (normal for deltas): "
+                     f"{self.entity_days_without_file}")
+        lines.append("  see `salesdw quarantine list` for the quarantined values")
+        return "\n".join(lines)
+
+
+def ingest_summary(settings: Settings, start: dt.date, end: dt.date) -> IngestSummary:
+    """Summarise loads whose extract date is in [start, end]."""
+    import duckdb
+
+    summary = IngestSummary(start, end)
+    if not settings.warehouse_path.exists():
+        return summary
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        tables = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'"
+        ).fetchall()}
+        if "load_log" not in tables:
+            return summary
+        args = [start, end]
+        for source, entity, rows in con.execute(
+                "select source, entity, sum(rows_loaded) from raw.load_log "
+                "where status = 'loaded' and extract_date between ? and ? group by all",
+                args).fetchall():
+            summary.rows_loaded[f"{source}__{entity}"] = int(rows)
+        summary.quarantined_by_rule = dict(con.execute(
+            "select rule, count(distinct (file, line_number)) from raw.quarantine "
+            "where extract_date between ? and ? group by rule order by rule", args).fetchall())
+        summary.rejected = con.execute(
+            "select file, message from raw.load_log where status = 'rejected' "
+            "and extract_date between ? and ? order by file", args).fetchall()
+        summary.duplicates = con.execute(
+            "select file, message from raw.load_log where status = 'duplicate' "
+            "and extract_date between ? and ? order by file", args).fetchall()
+        summary.drift = con.execute(
+            "select source || '__' || entity, column_name from raw.schema_drift "
+            "where extract_date between ? and ? order by 1, 2", args).fetchall()
+        seen = con.execute(
+            "select count(distinct (source, entity, extract_date)) from raw.load_log "
+            "where extract_date between ? and ?", args).fetchone()[0]
+    days = (end - start).days + 1
+    summary.entity_days_without_file = days * len(contract.all_entities()) - seen
+    return summary

@@ -1,0 +1,1 @@
+"""Data-quality checks: Great Expectations at the boundaries, results kept for auditors."""
