@@ -10,8 +10,6 @@ from __future__ import annotations
 import pytest
 
 
-
-
 def sql_literal(value: str | None) -> str:
     """A SQL string literal, or null."""
     return "null" if value is None else "'" + value.replace("'", "''") + "'"

@@ -42,7 +42,8 @@ def raw_table(entity: Entity) -> str:
 def entity_table_ddl(entity: Entity) -> str:
     columns = [f"{c.name} {sql_type(c)}" for c in entity.columns]
     columns += [f"{name} {kind}" for name, kind in METADATA_COLUMNS]
-    return f"create table if not exists {raw_table(entity)} (\n    " + ",\n    ".join(columns) + "\n)"
+    body = ",\n    ".join(columns)
+    return f"create table if not exists {raw_table(entity)} (\n    {body}\n)"
 
 
 SUPPORT_TABLES = (
@@ -63,7 +64,7 @@ SUPPORT_TABLES = (
         extract_date date, first_seen_at timestamp
     )""",
     """create table if not exists audit.validation_results (
-        suite varchar, expectation varchar, column_name varchar, severity varchar,
+        suite varchar, expectation varchar, column_name varchar, rule varchar, severity varchar,
         success boolean, observed_value varchar, element_count bigint,
         unexpected_count bigint, unexpected_sample json, file varchar, batch_id varchar,
         dag_run_id varchar, extract_date date, validated_at timestamp

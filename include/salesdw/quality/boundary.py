@@ -120,11 +120,11 @@ def validate_checked_batch(con, entity: Entity) -> list[ExpectationResult]:
 def record_results(con, results: list[ExpectationResult], file: str, batch_id: str,
                    dag_run_id: str, extract_date) -> None:
     """Append results to audit.validation_results (inside the caller's transaction)."""
-    rows = [(r.suite, r.expectation, r.column, r.severity, r.success, r.observed_value,
+    rows = [(r.suite, r.expectation, r.column, r.rule, r.severity, r.success, r.observed_value,
              r.element_count, r.unexpected_count, json.dumps(r.unexpected_sample,
                                                              ensure_ascii=False),
              file, batch_id, dag_run_id, extract_date) for r in results]
     if rows:
         con.executemany(
             "insert into audit.validation_results values "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp)", rows)
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp)", rows)
