@@ -16,7 +16,9 @@ class IngestSummary:
     rows_loaded: dict[str, int] = field(default_factory=dict)
     """Per ``<source>__<entity>``."""
     quarantined_by_rule: dict[str, int] = field(default_factory=dict)
-    """Rows (distinct file and line) per rule."""
+    """Rows (distinct file and line) per rule; a row breaking two rules counts under both."""
+    rows_quarantined: int = 0
+    """Distinct quarantined rows (file and line)."""
     rejected: list[tuple[str, str]] = field(default_factory=list)
     """(file, message)."""
     duplicates: list[tuple[str, str]] = field(default_factory=list)
@@ -24,16 +26,13 @@ class IngestSummary:
     """(entity, column)."""
     entity_days_without_file: int = 0
 
-    @property
-    def rows_quarantined(self) -> int:
-        return sum(self.quarantined_by_rule.values())
-
     def render(self) -> str:
         lines = [f"Ingestion {self.start} to {self.end}:",
                  f"  rows loaded: {sum(self.rows_loaded.values()):,}"]
         for name, n in sorted(self.rows_loaded.items()):
             lines.append(f"    {name:<32} {n:>10,}")
-        lines.append(f"  rows quarantined: {self.rows_quarantined:,}")
+        lines.append(f"  rows quarantined: {self.rows_quarantined:,} (by rule; a row can "
+                     "break several)")
         for rule, n in sorted(self.quarantined_by_rule.items()):
             lines.append(f"    {rule:<32} {n:>10,}")
         lines.append(f"  files rejected: {len(self.rejected)}")
@@ -71,6 +70,9 @@ def ingest_summary(settings: Settings, start: dt.date, end: dt.date) -> IngestSu
         summary.quarantined_by_rule = dict(con.execute(
             "select rule, count(distinct (file, line_number)) from raw.quarantine "
             "where extract_date between ? and ? group by rule order by rule", args).fetchall())
+        summary.rows_quarantined = con.execute(
+            "select count(distinct (file, line_number)) from raw.quarantine "
+            "where extract_date between ? and ?", args).fetchone()[0]
         summary.rejected = con.execute(
             "select file, message from raw.load_log where status = 'rejected' "
             "and extract_date between ? and ? order by file", args).fetchall()
