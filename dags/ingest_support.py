@@ -8,10 +8,10 @@ Asset `raw.support__<entity>` for the transform DAG. Re-running a day adds nothi
 
 from airflow.sdk import dag
 
-from salesdw.orchestration.ingest_dag import entity_load_tasks, ingest_dag_args
+from salesdw.orchestration.ingest_dag import DAILY, entity_load_tasks, ingest_dag_args
 
 
-@dag(**ingest_dag_args("support"), doc_md=__doc__)
+@dag(schedule=DAILY, **ingest_dag_args("support"), doc_md=__doc__)
 def ingest_support():
     entity_load_tasks("support")
 

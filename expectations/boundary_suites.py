@@ -21,9 +21,14 @@ from salesdw.contract import Entity
 BLOCK = {"severity": "block"}
 WARN = {"severity": "warn"}
 
-RULE_OF_TYPE = {"date": "unparseable_date", "timestamp": "unparseable_date",
-                "int": "unparseable_number", "decimal": "unparseable_number",
-                "bool": "unparseable_bool", "string_list": "unparseable_number"}
+RULE_OF_TYPE = {
+    "date": "unparseable_date",
+    "timestamp": "unparseable_date",
+    "int": "unparseable_number",
+    "decimal": "unparseable_number",
+    "bool": "unparseable_bool",
+    "string_list": "unparseable_number",
+}
 
 
 def contract_expectations(entity: Entity) -> list:
@@ -31,23 +36,42 @@ def contract_expectations(entity: Entity) -> list:
     out = []
     for col in entity.columns:
         if col.key:
-            out.append(gx.expectations.ExpectColumnValuesToNotBeNull(
-                column=col.name, meta={**BLOCK, "rule": "missing_key"}))
+            out.append(
+                gx.expectations.ExpectColumnValuesToNotBeNull(
+                    column=col.name, meta={**BLOCK, "rule": "missing_key"}
+                )
+            )
         if col.type in RULE_OF_TYPE:
-            out.append(gx.expectations.ExpectColumnValuesToNotBeNull(
-                column=col.name, row_condition=Col(f"{col.name}__text").is_not_null(),
-                meta={**BLOCK, "rule": RULE_OF_TYPE[col.type]}))
+            out.append(
+                gx.expectations.ExpectColumnValuesToNotBeNull(
+                    column=col.name,
+                    row_condition=Col(f"{col.name}__text").is_not_null(),
+                    meta={**BLOCK, "rule": RULE_OF_TYPE[col.type]},
+                )
+            )
         if col.domain:
-            out.append(gx.expectations.ExpectColumnValuesToBeInSet(
-                column=col.name, value_set=list(col.domain),
-                meta={**BLOCK, "rule": "out_of_domain"}))
+            out.append(
+                gx.expectations.ExpectColumnValuesToBeInSet(
+                    column=col.name,
+                    value_set=list(col.domain),
+                    meta={**BLOCK, "rule": "out_of_domain"},
+                )
+            )
         if col.non_negative:
-            out.append(gx.expectations.ExpectColumnValuesToBeBetween(
-                column=col.name, min_value=0, meta={**BLOCK, "rule": "negative_amount"}))
+            out.append(
+                gx.expectations.ExpectColumnValuesToBeBetween(
+                    column=col.name, min_value=0, meta={**BLOCK, "rule": "negative_amount"}
+                )
+            )
         if col.value_range:
-            out.append(gx.expectations.ExpectColumnValuesToBeBetween(
-                column=col.name, min_value=col.value_range[0], max_value=col.value_range[1],
-                meta={**BLOCK, "rule": "out_of_range"}))
+            out.append(
+                gx.expectations.ExpectColumnValuesToBeBetween(
+                    column=col.name,
+                    min_value=col.value_range[0],
+                    max_value=col.value_range[1],
+                    meta={**BLOCK, "rule": "out_of_range"},
+                )
+            )
     return out
 
 
@@ -55,18 +79,41 @@ def entity_expectations(entity: Entity) -> list:
     """Checks beyond single values: reported as warnings, the rows still load."""
     E = gx.expectations  # noqa: N806 - short alias for a table of expectations
     extras = {
-        "erp__subscriptions": [E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="end_date", column_B="start_date", or_equal=True,
-            ignore_row_if="either_value_is_missing", meta=WARN)],
-        "erp__orders": [E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="promised_date", column_B="order_date", or_equal=True,
-            ignore_row_if="either_value_is_missing", meta=WARN)],
-        "support__tickets": [E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="solved_at", column_B="created_at", or_equal=True,
-            ignore_row_if="either_value_is_missing", meta=WARN)],
-        "crm__forecasts": [E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="period_end", column_B="period_start",
-            ignore_row_if="either_value_is_missing", meta=WARN)],
+        "erp__subscriptions": [
+            E.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="end_date",
+                column_B="start_date",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                meta=WARN,
+            )
+        ],
+        "erp__orders": [
+            E.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="promised_date",
+                column_B="order_date",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                meta=WARN,
+            )
+        ],
+        "support__tickets": [
+            E.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="solved_at",
+                column_B="created_at",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                meta=WARN,
+            )
+        ],
+        "crm__forecasts": [
+            E.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="period_end",
+                column_B="period_start",
+                ignore_row_if="either_value_is_missing",
+                meta=WARN,
+            )
+        ],
     }
     return extras.get(entity.qualified_name, [])
 

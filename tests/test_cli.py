@@ -15,7 +15,9 @@ SUBCOMMANDS = ("generate", "run", "query", "quarantine", "airflow")
 def test_help_lists_every_subcommand():
     out = subprocess.run(
         [sys.executable, "-m", "salesdw.cli", "--help"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     for name in SUBCOMMANDS:
         assert name in out
@@ -36,8 +38,7 @@ def test_run_needs_a_date(capsys):
 
 
 def test_run_rejects_date_and_range_together(capsys):
-    assert main(["run", "--date", "2026-01-01", "--from", "2026-01-01",
-                 "--to", "2026-01-02"]) == 2
+    assert main(["run", "--date", "2026-01-01", "--from", "2026-01-01", "--to", "2026-01-02"]) == 2
     assert "not both" in capsys.readouterr().err
 
 

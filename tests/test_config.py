@@ -31,6 +31,11 @@ def test_two_homes_share_nothing(tmp_path):
 
 
 def test_landing_can_be_an_object_store_url(tmp_path):
-    s = Settings.from_env({"SALESDW_HOME": str(tmp_path), "SALESDW_LANDING": "s3://bucket/in",
-                           "SALESDW_CONNECTOR": "objectstore"})
+    s = Settings.from_env(
+        {
+            "SALESDW_HOME": str(tmp_path),
+            "SALESDW_LANDING": "s3://bucket/in",
+            "SALESDW_CONNECTOR": "objectstore",
+        }
+    )
     assert s.landing == "s3://bucket/in" and s.connector == "objectstore"

@@ -18,8 +18,10 @@ def home(tmp_path, monkeypatch):
     settings.bi_database_path.parent.mkdir(parents=True)
     with duckdb.connect(str(settings.bi_database_path)) as con:
         con.execute("create table clients (client_id varchar, name varchar, mrr decimal(18, 2))")
-        con.execute("insert into clients values ('c1', 'Société Générale d''Écluses', 1234.5),"
-                    " ('c2', NULL, 0)")
+        con.execute(
+            "insert into clients values ('c1', 'Société Générale d''Écluses', 1234.5),"
+            " ('c2', NULL, 0)"
+        )
     return settings
 
 

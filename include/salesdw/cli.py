@@ -123,12 +123,21 @@ def build_parser() -> argparse.ArgumentParser:
         "folder that the pipeline never reads. The same seed gives byte-identical files.",
     )
     gen.add_argument("--out", required=True, help="landing folder to write (created)")
-    gen.add_argument("--scale", type=_positive_int, default=1,
-                     help="size factor: 1 is about 2,000 real clients (default 1)")
-    gen.add_argument("--start", type=_date, default=dt.date(2026, 1, 1),
-                     help="first extract date, YYYY-MM-DD (default 2026-01-01)")
-    gen.add_argument("--days", type=_positive_int, default=30,
-                     help="number of daily extracts (default 30)")
+    gen.add_argument(
+        "--scale",
+        type=_positive_int,
+        default=1,
+        help="size factor: 1 is about 2,000 real clients (default 1)",
+    )
+    gen.add_argument(
+        "--start",
+        type=_date,
+        default=dt.date(2026, 1, 1),
+        help="first extract date, YYYY-MM-DD (default 2026-01-01)",
+    )
+    gen.add_argument(
+        "--days", type=_positive_int, default=30, help="number of daily extracts (default 30)"
+    )
     gen.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     gen.set_defaults(handler=_cmd_generate)
 
@@ -142,8 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--date", type=_date, help="one extract date, YYYY-MM-DD")
     run.add_argument("--from", dest="date_from", type=_date, help="first date of a range")
     run.add_argument("--to", dest="date_to", type=_date, help="last date of a range")
-    run.add_argument("--landing", help="landing area (default: $SALESDW_LANDING, or "
-                     "$SALESDW_HOME/landing)")
+    run.add_argument(
+        "--landing", help="landing area (default: $SALESDW_LANDING, or $SALESDW_HOME/landing)"
+    )
     run.set_defaults(handler=_cmd_run)
 
     query = sub.add_parser(
@@ -152,8 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Open the warehouse read-only and print the result of one SQL query.",
     )
     query.add_argument("sql", help="the SQL text, quoted")
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                       help="output format (default table)")
+    query.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="output format (default table)",
+    )
     query.set_defaults(handler=_cmd_query)
 
     quar = sub.add_parser(

@@ -46,11 +46,15 @@ print(time.perf_counter() - start)
 
 
 def _child(code: str, arg: str, tmp_path) -> str:
-    env = {**os.environ, "AIRFLOW_HOME": str(tmp_path / "airflow"),
-           "SALESDW_HOME": str(tmp_path / "salesdw_home"),
-           "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
-    result = subprocess.run([sys.executable, "-c", code, arg], env=env, capture_output=True,
-                            text=True, check=True)
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(tmp_path / "airflow"),
+        "SALESDW_HOME": str(tmp_path / "salesdw_home"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code, arg], env=env, capture_output=True, text=True, check=True
+    )
     return result.stdout.strip().splitlines()[-1]
 
 
@@ -71,8 +75,9 @@ def test_ingest_dag_shape(dagbag, source):
     assert dag["max_active_runs"] == 1
     assert dag["start_tz"] == "UTC"
     assert dag["doc"] == "## "
-    expected = {f"load_{e.name}": [f"raw.{e.qualified_name}"]
-                for e in contract.SOURCES[source].entities}
+    expected = {
+        f"load_{e.name}": [f"raw.{e.qualified_name}"] for e in contract.SOURCES[source].entities
+    }
     assert {t: v["outlets"] for t, v in dag["tasks"].items()} == expected
     for task in dag["tasks"].values():
         assert task["retries"] >= 1

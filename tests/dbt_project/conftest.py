@@ -14,10 +14,14 @@ DBT_DIR = PROJECT_ROOT / "dbt_project"
 def dbt_args(tmp: Path) -> list[str]:
     """Project, profile, target and log paths: nothing is written into the repo."""
     return [
-        "--project-dir", str(DBT_DIR),
-        "--profiles-dir", str(DBT_DIR),
-        "--target-path", str(tmp / "target"),
-        "--log-path", str(tmp / "logs"),
+        "--project-dir",
+        str(DBT_DIR),
+        "--profiles-dir",
+        str(DBT_DIR),
+        "--target-path",
+        str(tmp / "target"),
+        "--log-path",
+        str(tmp / "logs"),
         "--quiet",
     ]
 

@@ -16,90 +16,126 @@ def sql_literal(value: str | None) -> str:
 
 
 CASES: dict[str, tuple[str, list[tuple[str | None, str | None]]]] = {
-    "company_name": ("{{ normalize_company_name('raw') }}", [
-        ("Sté DUPONT & Fils, S.A.R.L.", "dupont fils"),
-        ("Groupe Martin Transports SAS", "martin transports"),
-        ("Ets Lefèvre et Cie", "lefevre cie"),
-        ("Compagnie Générale de Chauffe", "cie generale chauffe"),
-        ("Müller GmbH", "muller"),
-        ("ACME Inc.", "acme"),
-        ("L'Atelier du Bois SARL", "atelier bois"),
-        ("Philips N.V.", "philips"),
-        ("Dupont International SA", "dupont intl"),
-        ("Saint-Gobain", "saint gobain"),
-        ("Société Générale", "generale"),
-        ("SAS", None),  # nothing left but a legal form: no usable name
-        (None, None),
-    ]),
-    "token_key": ("{{ company_name_token_key(normalize_company_name('raw')) }}", [
-        ("Transports Martin SARL", "martin transports"),
-        ("martin TRANSPORTS", "martin transports"),
-        ("Boulangerie Dupont et Fils", "boulangerie dupont fils"),
-    ]),
-    "siren": ("{{ valid_siren('raw') }}", [
-        ("732829320", "732829320"),     # valid Luhn (INSEE's example)
-        ("732 829 320", "732829320"),   # spaces removed
-        ("552.120.222", "552120222"),   # dots removed
-        ("732829321", None),            # last digit wrong: Luhn fails
-        ("123456789", None),            # 9 digits, Luhn fails
-        ("73282932", None),             # 8 digits
-        ("73282932000074", None),       # a SIRET is not a SIREN
-        ("", None),
-        (None, None),
-    ]),
-    "siret": ("{{ valid_siret('raw') }}", [
-        ("732 829 320 00074", "73282932000074"),  # valid Luhn over 14 digits
-        ("73282932000075", None),                 # Luhn fails
-        ("35600000000010", "35600000000010"),     # La Poste: Luhn fails, digit sum 15 % 5 == 0
-        ("35600000012345", None),                 # La Poste, digit sum 29: invalid
-        ("732829320", None),                      # a SIREN is not a SIRET
-    ]),
+    "company_name": (
+        "{{ normalize_company_name('raw') }}",
+        [
+            ("Sté DUPONT & Fils, S.A.R.L.", "dupont fils"),
+            ("Groupe Martin Transports SAS", "martin transports"),
+            ("Ets Lefèvre et Cie", "lefevre cie"),
+            ("Compagnie Générale de Chauffe", "cie generale chauffe"),
+            ("Müller GmbH", "muller"),
+            ("ACME Inc.", "acme"),
+            ("L'Atelier du Bois SARL", "atelier bois"),
+            ("Philips N.V.", "philips"),
+            ("Dupont International SA", "dupont intl"),
+            ("Saint-Gobain", "saint gobain"),
+            ("Société Générale", "generale"),
+            ("SAS", None),  # nothing left but a legal form: no usable name
+            (None, None),
+        ],
+    ),
+    "token_key": (
+        "{{ company_name_token_key(normalize_company_name('raw')) }}",
+        [
+            ("Transports Martin SARL", "martin transports"),
+            ("martin TRANSPORTS", "martin transports"),
+            ("Boulangerie Dupont et Fils", "boulangerie dupont fils"),
+        ],
+    ),
+    "siren": (
+        "{{ valid_siren('raw') }}",
+        [
+            ("732829320", "732829320"),  # valid Luhn (INSEE's example)
+            ("732 829 320", "732829320"),  # spaces removed
+            ("552.120.222", "552120222"),  # dots removed
+            ("732829321", None),  # last digit wrong: Luhn fails
+            ("123456789", None),  # 9 digits, Luhn fails
+            ("73282932", None),  # 8 digits
+            ("73282932000074", None),  # a SIRET is not a SIREN
+            ("", None),
+            (None, None),
+        ],
+    ),
+    "siret": (
+        "{{ valid_siret('raw') }}",
+        [
+            ("732 829 320 00074", "73282932000074"),  # valid Luhn over 14 digits
+            ("73282932000075", None),  # Luhn fails
+            ("35600000000010", "35600000000010"),  # La Poste: Luhn fails, digit sum 15 % 5 == 0
+            ("35600000012345", None),  # La Poste, digit sum 29: invalid
+            ("732829320", None),  # a SIREN is not a SIRET
+        ],
+    ),
     # key(732829320) = (12 + 3 * (732829320 mod 97)) mod 97 = 44; key(552120222) = 27.
-    "fr_vat": ("{{ siren_from_fr_vat('raw') }}", [
-        ("FR44732829320", "732829320"),
-        ("fr 44 732 829 320", "732829320"),
-        ("FR27552120222", "552120222"),
-        ("FR45732829320", None),   # wrong key
-        ("FR44732829321", None),   # right shape, SIREN fails Luhn
-        ("DE123456789", None),     # not French
-        (None, None),
-    ]),
-    "web_domain": ("{{ web_domain('raw') }}", [
-        ("https://www.Dupont-Fils.fr/contact", "dupont-fils.fr"),
-        ("dupont.fr", "dupont.fr"),
-        ("http://shop.acme.com:8080/x", "shop.acme.com"),
-        ("WWW.ACME.COM", "acme.com"),
-        ("", None),
-    ]),
-    "corporate_email_domain": ("{{ corporate_domain(email_domain('raw')) }}", [
-        ("Jean.Dupont@Dupont-Fils.FR", "dupont-fils.fr"),
-        ("jean.dupont@gmail.com", None),
-        ("contact@orange.fr", None),
-        ("compta@wanadoo.fr", None),
-        ("a@laposte.net", None),
-        ("b@sfr.fr", None),
-        ("not-an-address", None),
-    ]),
-    "phone": ("{{ phone_e164('raw') }}", [
-        ("01 23 45 67 89", "+33123456789"),
-        ("+33 (0)1 23 45 67 89", "+33123456789"),
-        ("0033 1 23 45 67 89", "+33123456789"),
-        ("1 23 45 67 89", "+33123456789"),      # leading zero lost by a spreadsheet
-        ("33123456789", "+33123456789"),
-        ("01.23.45.67.89", "+33123456789"),
-        ("+44 20 7946 0958", "+442079460958"),
-        ("n/a", None),
-        ("12345", None),
-    ]),
-    "postcode": ("{{ postcode_fr('raw') }}", [
-        ("75008", "75008"), ("1000", "01000"), ("75 008", "75008"),
-        ("F-69001", "69001"), ("123", None),
-    ]),
-    "city": ("{{ normalize_city('raw') }}", [
-        ("PARIS CEDEX 08", "paris"), ("St-Étienne", "saint etienne"), ("Lyon 3e", "lyon"),
-        ("Ste-Foy-lès-Lyon", "sainte foy les lyon"), ("Paris 15ème", "paris"),
-        ("Aix-en-Provence", "aix en provence"),
-    ]),
+    "fr_vat": (
+        "{{ siren_from_fr_vat('raw') }}",
+        [
+            ("FR44732829320", "732829320"),
+            ("fr 44 732 829 320", "732829320"),
+            ("FR27552120222", "552120222"),
+            ("FR45732829320", None),  # wrong key
+            ("FR44732829321", None),  # right shape, SIREN fails Luhn
+            ("DE123456789", None),  # not French
+            (None, None),
+        ],
+    ),
+    "web_domain": (
+        "{{ web_domain('raw') }}",
+        [
+            ("https://www.Dupont-Fils.fr/contact", "dupont-fils.fr"),
+            ("dupont.fr", "dupont.fr"),
+            ("http://shop.acme.com:8080/x", "shop.acme.com"),
+            ("WWW.ACME.COM", "acme.com"),
+            ("", None),
+        ],
+    ),
+    "corporate_email_domain": (
+        "{{ corporate_domain(email_domain('raw')) }}",
+        [
+            ("Jean.Dupont@Dupont-Fils.FR", "dupont-fils.fr"),
+            ("jean.dupont@gmail.com", None),
+            ("contact@orange.fr", None),
+            ("compta@wanadoo.fr", None),
+            ("a@laposte.net", None),
+            ("b@sfr.fr", None),
+            ("not-an-address", None),
+        ],
+    ),
+    "phone": (
+        "{{ phone_e164('raw') }}",
+        [
+            ("01 23 45 67 89", "+33123456789"),
+            ("+33 (0)1 23 45 67 89", "+33123456789"),
+            ("0033 1 23 45 67 89", "+33123456789"),
+            ("1 23 45 67 89", "+33123456789"),  # leading zero lost by a spreadsheet
+            ("33123456789", "+33123456789"),
+            ("01.23.45.67.89", "+33123456789"),
+            ("+44 20 7946 0958", "+442079460958"),
+            ("n/a", None),
+            ("12345", None),
+        ],
+    ),
+    "postcode": (
+        "{{ postcode_fr('raw') }}",
+        [
+            ("75008", "75008"),
+            ("1000", "01000"),
+            ("75 008", "75008"),
+            ("F-69001", "69001"),
+            ("123", None),
+        ],
+    ),
+    "city": (
+        "{{ normalize_city('raw') }}",
+        [
+            ("PARIS CEDEX 08", "paris"),
+            ("St-Étienne", "saint etienne"),
+            ("Lyon 3e", "lyon"),
+            ("Ste-Foy-lès-Lyon", "sainte foy les lyon"),
+            ("Paris 15ème", "paris"),
+            ("Aix-en-Provence", "aix en provence"),
+        ],
+    ),
 }
 
 

@@ -23,9 +23,11 @@ def sample(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def truth(sample):
     """truth("faults") -> the rows of _ground_truth/faults.csv."""
+
     def read(name: str) -> list[dict]:
         with (sample / "_ground_truth" / f"{name}.csv").open(encoding="utf-8") as fh:
             return list(csv.DictReader(fh))
+
     return read
 
 
@@ -38,14 +40,17 @@ def read_extract(path: Path) -> list[dict]:
     source = path.relative_to(path.parents[3]).parts[0]
     delimiter = ";" if source == "erp" else ","
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [{k.lower(): v for k, v in row.items()}
-                for row in csv.DictReader(fh, delimiter=delimiter)]
+        return [
+            {k.lower(): v for k, v in row.items()}
+            for row in csv.DictReader(fh, delimiter=delimiter)
+        ]
 
 
 @pytest.fixture(scope="session")
 def records(sample):
     """records("erp", "customers") -> every readable record of that entity, all days, with
     its day and line: [(extract_date, line, row)]."""
+
     def read(source: str, entity: str) -> list[tuple[str, int, dict]]:
         out = []
         for path in sorted((sample / source / entity).glob("*/*")):
@@ -56,6 +61,7 @@ def records(sample):
             first = 1 if path.suffix == ".jsonl" else 2
             out += [(path.parent.name, first + i, row) for i, row in enumerate(rows)]
         return out
+
     return read
 
 

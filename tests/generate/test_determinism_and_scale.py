@@ -13,8 +13,11 @@ from salesdw.generate import generate
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_same_seed_gives_byte_identical_files_also_across_hash_seeds(tmp_path):
@@ -22,9 +25,25 @@ def test_same_seed_gives_byte_identical_files_also_across_hash_seeds(tmp_path):
     generate(a, scale=1, start=dt.date(2026, 1, 1), days=6, seed=7)
     # A separate interpreter with another PYTHONHASHSEED: set ordering must not leak in.
     subprocess.run(
-        [sys.executable, "-m", "salesdw.cli", "generate", "--out", str(b), "--scale", "1",
-         "--start", "2026-01-01", "--days", "6", "--seed", "7"],
-        check=True, capture_output=True, env={"PYTHONHASHSEED": "12345", "PATH": ""},
+        [
+            sys.executable,
+            "-m",
+            "salesdw.cli",
+            "generate",
+            "--out",
+            str(b),
+            "--scale",
+            "1",
+            "--start",
+            "2026-01-01",
+            "--days",
+            "6",
+            "--seed",
+            "7",
+        ],
+        check=True,
+        capture_output=True,
+        env={"PYTHONHASHSEED": "12345", "PATH": ""},
     )
     generate(c, scale=1, start=dt.date(2026, 1, 1), days=6, seed=8)
     da, db, dc = tree_digest(a), tree_digest(b), tree_digest(c)

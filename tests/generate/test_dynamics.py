@@ -5,8 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-STAGES = ["Qualification", "Prospection", "Maturation", "Construction projet", "Négociation",
-          "Closing"]
+STAGES = [
+    "Qualification",
+    "Prospection",
+    "Maturation",
+    "Construction projet",
+    "Négociation",
+    "Closing",
+]
 
 
 def _erp_date(text: str) -> dt.date | None:
@@ -18,15 +24,20 @@ def test_deltas_carry_updates_and_deletes(records):
     for day, _, row in records("crm", "opportunities"):
         days_per_opportunity[row["opportunity_id"]].add(day)
     assert sum(len(d) > 1 for d in days_per_opportunity.values()) > 50
-    deleted = [row for day, _, row in records("crm", "contacts") + records("crm", "opportunities")
-               if day != "2026-01-01" and row.get("is_deleted") == "true"]
+    deleted = [
+        row
+        for day, _, row in records("crm", "contacts") + records("crm", "opportunities")
+        if day != "2026-01-01" and row.get("is_deleted") == "true"
+    ]
     assert deleted
 
 
 def test_late_arriving_activities(records):
-    late = [row for day, _, row in records("crm", "activities")
-            if day != "2026-01-01" and row["occurred_at"][:10] < day
-            and row["updated_at"][:10] < day]
+    late = [
+        row
+        for day, _, row in records("crm", "activities")
+        if day != "2026-01-01" and row["occurred_at"][:10] < day and row["updated_at"][:10] < day
+    ]
     assert late
 
 
@@ -38,7 +49,8 @@ def test_subscriptions_start_change_churn_and_come_back(records):
     by_customer = defaultdict(list)
     for row in subs.values():
         by_customer[row["customer_id"]].append(
-            (_erp_date(row["start_date"]), _erp_date(row["end_date"]), row["status"]))
+            (_erp_date(row["start_date"]), _erp_date(row["end_date"]), row["status"])
+        )
     reactivated = 0
     for periods in by_customer.values():
         periods.sort(key=lambda p: p[0])
@@ -54,16 +66,19 @@ def test_subscriptions_start_change_churn_and_come_back(records):
 
 
 def test_pipeline_moves_slips_regresses_and_skips(records):
-    stage_moves = [(row["old_value"], row["new_value"])
-                   for _, _, row in records("crm", "opportunity_history")
-                   if row["field"] == "stage" and row["old_value"] in STAGES
-                   and row["new_value"] in STAGES]
+    stage_moves = [
+        (row["old_value"], row["new_value"])
+        for _, _, row in records("crm", "opportunity_history")
+        if row["field"] == "stage" and row["old_value"] in STAGES and row["new_value"] in STAGES
+    ]
     regressions = [m for m in stage_moves if STAGES.index(m[1]) < STAGES.index(m[0])]
     skips = [m for m in stage_moves if STAGES.index(m[1]) - STAGES.index(m[0]) >= 2]
     assert regressions and skips
-    slips = Counter(row["opportunity_id"] for _, _, row in records("crm", "opportunity_history")
-                    if row["field"] == "expected_close_date"
-                    and row["new_value"] > row["old_value"])
+    slips = Counter(
+        row["opportunity_id"]
+        for _, _, row in records("crm", "opportunity_history")
+        if row["field"] == "expected_close_date" and row["new_value"] > row["old_value"]
+    )
     assert sum(1 for n in slips.values() if n >= 2) > 5
     lost = [row for _, _, row in records("crm", "opportunities") if row["stage"] == "Perdu"]
     assert lost and all(row["lost_reason"] for row in lost if row["opportunity_id"])
@@ -73,14 +88,14 @@ def test_pipeline_moves_slips_regresses_and_skips(records):
 def test_refused_quotes_and_disqualified_leads(records):
     refused = [row for _, _, row in records("erp", "quotes") if row["status"] == "refused"]
     assert refused and all(row["refusal_reason"] for row in refused)
-    disqualified = [row for _, _, row in records("crm", "leads")
-                    if row["status"] == "disqualified"]
+    disqualified = [row for _, _, row in records("crm", "leads") if row["status"] == "disqualified"]
     assert disqualified and all(row["disqualification_reason"] for row in disqualified)
 
 
 def test_reps_leave_and_orphan_accounts(records, truth):
-    inactive = {row["user_id"] for _, _, row in records("crm", "users")
-                if row["is_active"] == "false"}
+    inactive = {
+        row["user_id"] for _, _, row in records("crm", "users") if row["is_active"] == "false"
+    }
     left = {row["email"] for _, _, row in records("erp", "employees") if row["leave_date"]}
     assert inactive and left
     owners = {}
@@ -101,17 +116,25 @@ def test_support_breaches_late_orders_and_repeated_nps(records):
             if (first - created).total_seconds() / 60 > row["sla_first_response_minutes"]:
                 breached += 1
     assert breached > 10
-    late = [row for _, _, row in records("erp", "orders") if row["delivered_date"]
-            and _erp_date(row["delivered_date"]) > _erp_date(row["promised_date"])]
+    late = [
+        row
+        for _, _, row in records("erp", "orders")
+        if row["delivered_date"]
+        and _erp_date(row["delivered_date"]) > _erp_date(row["promised_date"])
+    ]
     assert late
-    answers = Counter((row["respondent_email"], row["responded_at"][:7])
-                      for _, _, row in records("support", "surveys"))
+    answers = Counter(
+        (row["respondent_email"], row["responded_at"][:7])
+        for _, _, row in records("support", "surveys")
+    )
     assert any(n >= 2 for n in answers.values())
 
 
 def test_forecasts_per_rep_and_month_and_spend_by_channel(records):
-    forecasts = Counter((row["owner_id"], row["period_start"], row["category"])
-                        for _, _, row in records("crm", "forecasts"))
+    forecasts = Counter(
+        (row["owner_id"], row["period_start"], row["category"])
+        for _, _, row in records("crm", "forecasts")
+    )
     assert forecasts and max(forecasts.values()) == 1
     channels = Counter(row["channel"] for _, _, row in records("erp", "expenses"))
     assert {"events", "paid_search", "sales_team"} <= set(channels)

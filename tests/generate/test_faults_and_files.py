@@ -60,7 +60,8 @@ def _fault_is_there(source: str, entity: str, column: str, rule: str, value) -> 
         return str(value).lower() not in {d.lower() for d in col.domain}
     if rule == "out_of_range":
         return _is_number(source, value) and not (
-            col.value_range[0] <= _number(source, value) <= col.value_range[1])
+            col.value_range[0] <= _number(source, value) <= col.value_range[1]
+        )
     if rule == "unparseable_bool":
         return str(value).lower() not in BOOL_WORDS
     raise AssertionError(f"unknown rule {rule}")
@@ -75,8 +76,9 @@ def test_every_fault_is_in_its_file_at_its_line(sample, truth, parse):
         first = 1 if path.suffix == ".jsonl" else 2
         row = rows[int(fault["line"]) - first]
         value = row[fault["column"]]
-        assert _fault_is_there(fault["source"], fault["entity"], fault["column"],
-                               fault["fault"], value), fault
+        assert _fault_is_there(
+            fault["source"], fault["entity"], fault["column"], fault["fault"], value
+        ), fault
 
 
 def test_every_rule_is_exercised(truth):
@@ -108,8 +110,9 @@ def test_the_unreadable_file_is_not_utf8(sample, truth):
 
 def test_files_csv_lists_exactly_the_landed_files(sample, truth, parse):
     listed = {f["file"]: f for f in truth("files")}
-    on_disk = {str(p.relative_to(sample)) for p in sample.rglob("*.*")
-               if "_ground_truth" not in p.parts}
+    on_disk = {
+        str(p.relative_to(sample)) for p in sample.rglob("*.*") if "_ground_truth" not in p.parts
+    }
     assert set(listed) == on_disk
     for name, meta in listed.items():
         data = (sample / name).read_bytes()

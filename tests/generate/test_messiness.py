@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-FREE_MAIL = {"gmail.com", "orange.fr", "wanadoo.fr", "free.fr", "hotmail.fr", "yahoo.fr",
-             "laposte.net", "sfr.fr", "outlook.fr"}
+FREE_MAIL = {
+    "gmail.com",
+    "orange.fr",
+    "wanadoo.fr",
+    "free.fr",
+    "hotmail.fr",
+    "yahoo.fr",
+    "laposte.net",
+    "sfr.fr",
+    "outlook.fr",
+}
 
 
 def luhn_ok(digits: str) -> bool:
@@ -19,7 +28,7 @@ def luhn_ok(digits: str) -> bool:
 
 
 def test_formats_per_source(sample):
-    erp = (sample / "erp" / "subscriptions" / "2026-01-01" / "subscriptions_20260101.csv")
+    erp = sample / "erp" / "subscriptions" / "2026-01-01" / "subscriptions_20260101.csv"
     raw = erp.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "ERP files are UTF-8 with a BOM"
     text = raw.decode("utf-8-sig")
@@ -27,20 +36,22 @@ def test_formats_per_source(sample):
     assert header.split(";")[:3] == ["subscription_id", "customer_id", "product_id"]
     assert re.search(r";\d+,\d{2};", text), "ERP amounts use a decimal comma"
     assert re.search(r";\d{2}/\d{2}/\d{4};", text), "ERP dates are dd/mm/yyyy"
-    crm = (sample / "crm" / "opportunities" / "2026-01-01" / "opportunities_20260101.csv")
+    crm = sample / "crm" / "opportunities" / "2026-01-01" / "opportunities_20260101.csv"
     crm_raw = crm.read_bytes()
     assert not crm_raw.startswith(b"\xef\xbb\xbf")
     assert crm_raw.decode().splitlines()[0].startswith("opportunity_id,account_id,")
     assert re.search(r",\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z,", crm_raw.decode())
     support = sample / "support" / "organizations" / "2026-01-01" / "organizations_20260101.jsonl"
     import json
+
     first = json.loads(support.read_text(encoding="utf-8").splitlines()[0])
     assert isinstance(first["domain_names"], list)
 
 
 def test_thousands_separators_appear_in_erp_amounts(sample):
-    text = (sample / "erp" / "subscriptions" / "2026-01-01" /
-            "subscriptions_20260101.csv").read_text(encoding="utf-8-sig")
+    text = (
+        sample / "erp" / "subscriptions" / "2026-01-01" / "subscriptions_20260101.csv"
+    ).read_text(encoding="utf-8-sig")
     assert re.search(r";\d{1,3}[ \u00a0]\d{3},\d{2};", text)
 
 
@@ -56,8 +67,16 @@ def test_every_client_is_in_one_to_three_systems(truth):
 def test_each_messiness_kind_is_applied_and_visible(truth):
     rows = truth("source_records")
     kinds = Counter(k for r in rows for k in r["messiness"].split("|") if k)
-    for kind in ("legal_form", "case", "accents", "abbreviation", "typo", "word_order",
-                 "groupe", "ampersand"):
+    for kind in (
+        "legal_form",
+        "case",
+        "accents",
+        "abbreviation",
+        "typo",
+        "word_order",
+        "groupe",
+        "ampersand",
+    ):
         assert kinds[kind] > 10, kind
     for r in rows:
         name, applied = r["name_as_spelled"], r["messiness"].split("|")
@@ -77,11 +96,13 @@ def test_each_messiness_kind_is_applied_and_visible(truth):
 
 def test_in_system_duplicates_match_the_ground_truth(truth):
     rows = truth("source_records")
-    accounts_per_client = Counter(r["true_client_id"] for r in rows
-                                  if r["source_entity"] == "accounts")
+    accounts_per_client = Counter(
+        r["true_client_id"] for r in rows if r["source_entity"] == "accounts"
+    )
     expected = sum(n for n in accounts_per_client.values() if n >= 2)
-    flagged = sum(r["is_in_system_duplicate"] == "true" for r in rows
-                  if r["source_entity"] == "accounts")
+    flagged = sum(
+        r["is_in_system_duplicate"] == "true" for r in rows if r["source_entity"] == "accounts"
+    )
     assert expected > 0
     assert flagged == expected
 
@@ -101,8 +122,11 @@ def test_homonyms_are_different_companies(truth):
 
 
 def test_erp_sirens_are_sometimes_wrong_or_missing(truth, records):
-    status = {r["source_id"]: r["siren_status"] for r in truth("source_records")
-              if r["source_entity"] == "customers"}
+    status = {
+        r["source_id"]: r["siren_status"]
+        for r in truth("source_records")
+        if r["source_entity"] == "customers"
+    }
     latest = {}
     for _, _, row in records("erp", "customers"):
         if row["customer_id"]:
@@ -122,9 +146,14 @@ def test_erp_sirens_are_sometimes_wrong_or_missing(truth, records):
 
 
 def test_support_uses_free_mail_domains_sometimes(truth, records):
-    flagged = {r["source_id"] for r in truth("source_records")
-               if r["source_entity"] == "organizations" and r["free_mail_domain"] == "true"}
-    on_free = {str(row["organization_id"]) for _, _, row in records("support", "organizations")
-               if row["organization_id"] is not None
-               and any(d in FREE_MAIL for d in row["domain_names"])}
+    flagged = {
+        r["source_id"]
+        for r in truth("source_records")
+        if r["source_entity"] == "organizations" and r["free_mail_domain"] == "true"
+    }
+    on_free = {
+        str(row["organization_id"])
+        for _, _, row in records("support", "organizations")
+        if row["organization_id"] is not None and any(d in FREE_MAIL for d in row["domain_names"])
+    }
     assert flagged and on_free == flagged

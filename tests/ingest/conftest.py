@@ -27,8 +27,14 @@ def landing(tmp_path):
     area and returns (connector, path)."""
     root = tmp_path / "landing"
 
-    def land(fixture: str, source: str, entity: str, day: dt.date = DAY,
-             name: str | None = None, data: bytes | None = None):
+    def land(
+        fixture: str,
+        source: str,
+        entity: str,
+        day: dt.date = DAY,
+        name: str | None = None,
+        data: bytes | None = None,
+    ):
         src = FIXTURES / fixture
         target = root / source / entity / day.isoformat() / (name or src.name)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -37,4 +43,5 @@ def landing(tmp_path):
         else:
             shutil.copyfile(src, target)
         return LocalConnector(root), target
+
     return land

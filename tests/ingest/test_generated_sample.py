@@ -41,8 +41,14 @@ def load_all(settings: Settings, landing: Path) -> None:
     connector = LocalConnector(landing)
     for i in range(DAYS):
         for entity in contract.all_entities():
-            load_entity_day(settings, connector, entity.source, entity.name,
-                            START + dt.timedelta(days=i), "test")
+            load_entity_day(
+                settings,
+                connector,
+                entity.source,
+                entity.name,
+                START + dt.timedelta(days=i),
+                "test",
+            )
 
 
 @pytest.fixture(scope="module")
@@ -60,15 +66,19 @@ def _query(settings, sql):
 
 def test_every_fault_is_quarantined_at_its_file_line_and_column(sample, loaded):
     faults = _truth(sample, "faults")
-    expected = {(f["file"], int(f["line"]), f["column"], f["fault"])
-                for f in faults if f["fault"] != "unreadable_file"}
+    expected = {
+        (f["file"], int(f["line"]), f["column"], f["fault"])
+        for f in faults
+        if f["fault"] != "unreadable_file"
+    }
     rejected = {f["file"] for f in faults if f["fault"] == "unreadable_file"}
     in_rejected_files = {e for e in expected if e[0] in rejected}
     got = set(_query(loaded, "select file, line_number, column_name, rule from raw.quarantine"))
     assert expected
     assert got == expected - in_rejected_files
-    assert {r[0] for r in _query(loaded, "select file from raw.load_log "
-                                         "where status = 'rejected'")} == rejected
+    assert {
+        r[0] for r in _query(loaded, "select file from raw.load_log where status = 'rejected'")
+    } == rejected
 
 
 def test_rows_loaded_per_entity_match_the_ground_truth(sample, loaded):
@@ -77,9 +87,13 @@ def test_rows_loaded_per_entity_match_the_ground_truth(sample, loaded):
         if f["is_redelivery"] == "true" or f["is_unreadable"] == "true":
             continue
         expected[f"{f['source']}__{f['entity']}"] += int(f["data_rows"]) - int(f["faulty_rows"])
-    got = {name: n for name, n in _query(
-        loaded, "select source || '__' || entity, sum(rows_loaded) from raw.load_log "
-                "group by all")}
+    got = {
+        name: n
+        for name, n in _query(
+            loaded,
+            "select source || '__' || entity, sum(rows_loaded) from raw.load_log group by all",
+        )
+    }
     assert got == dict(expected)
     for entity in contract.all_entities():
         (n,) = _query(loaded, f"select count(*) from raw.{entity.qualified_name}")[0]
@@ -89,7 +103,8 @@ def test_rows_loaded_per_entity_match_the_ground_truth(sample, loaded):
 def test_the_redelivered_file_is_skipped_as_a_duplicate(sample, loaded):
     (again,) = [f["file"] for f in _truth(sample, "files") if f["is_redelivery"] == "true"]
     assert _query(loaded, f"select status from raw.load_log where file = '{again}'") == [
-        ("duplicate",)]
+        ("duplicate",)
+    ]
 
 
 def test_a_load_killed_halfway_completes_on_retry(sample, loaded, tmp_path):
@@ -108,8 +123,12 @@ def test_a_load_killed_halfway_completes_on_retry(sample, loaded, tmp_path):
         f"                                 dt.date(2026, 1, 1) + dt.timedelta(days=i), 'x'):\n"
         "            print('done', o.file, flush=True)\n"
     )
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                             env={**os.environ, "GX_ANALYTICS_ENABLED": "false"})
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "GX_ANALYTICS_ENABLED": "false"},
+    )
     done = 0
     for line in child.stdout:
         done += line.startswith("done")
@@ -124,8 +143,9 @@ def test_a_load_killed_halfway_completes_on_retry(sample, loaded, tmp_path):
     load_all(settings, sample)  # the retry
     tables = [e.qualified_name for e in contract.all_entities()] + ["quarantine"]
     for table in tables:
-        assert _query(settings, f"select count(*) from raw.{table}") == \
-            _query(loaded, f"select count(*) from raw.{table}"), table
+        assert _query(settings, f"select count(*) from raw.{table}") == _query(
+            loaded, f"select count(*) from raw.{table}"
+        ), table
     # Files loaded before the kill are seen again on retry and skipped as duplicates.
     final = "select status, count(*) from raw.load_log where status <> 'duplicate' group by 1"
     assert sorted(_query(settings, final)) == sorted(_query(loaded, final))

@@ -26,28 +26,55 @@ def test_erp_file_is_typed_french_style(settings, landing):
     (outcome,) = load_entity_day(settings, connector, "erp", "subscriptions", DAY, "run1")
     assert (outcome.status, outcome.rows_read, outcome.rows_loaded) == ("loaded", 7, 3)
     assert outcome.rows_quarantined == 4
-    rows = _rows(settings, "select subscription_id, billing_period, amount, currency, "
-                           "start_date, updated_at, _line_number from raw.erp__subscriptions "
-                           "order by subscription_id")
+    rows = _rows(
+        settings,
+        "select subscription_id, billing_period, amount, currency, "
+        "start_date, updated_at, _line_number from raw.erp__subscriptions "
+        "order by subscription_id",
+    )
     assert rows == [
         # '1 234,50' (space thousands); 'Monthly' -> 'monthly'; 01:30 Paris on the night
         # clocks go forward (29 March 2026) is still CET: 00:30 UTC.
-        ("AB1", "monthly", Decimal("1234.50"), "EUR", dt.date(2026, 2, 1),
-         dt.datetime(2026, 3, 29, 0, 30), 2),
+        (
+            "AB1",
+            "monthly",
+            Decimal("1234.50"),
+            "EUR",
+            dt.date(2026, 2, 1),
+            dt.datetime(2026, 3, 29, 0, 30),
+            2,
+        ),
         # '12 000,00' with a no-break space; 'usd' -> 'USD'; July is CEST: 14:00 -> 12:00 UTC.
-        ("AB2", "annual", Decimal("12000.00"), "USD", dt.date(2026, 1, 15),
-         dt.datetime(2026, 7, 10, 12, 0), 3),
+        (
+            "AB2",
+            "annual",
+            Decimal("12000.00"),
+            "USD",
+            dt.date(2026, 1, 15),
+            dt.datetime(2026, 7, 10, 12, 0),
+            3,
+        ),
         # '1.234,56' (dot thousands); 26 Oct 2025 04:30 is after the switch back: CET.
-        ("AB7", "monthly", Decimal("1234.56"), "GBP", dt.date(2026, 1, 1),
-         dt.datetime(2025, 10, 26, 3, 30), 8),
+        (
+            "AB7",
+            "monthly",
+            Decimal("1234.56"),
+            "GBP",
+            dt.date(2026, 1, 1),
+            dt.datetime(2025, 10, 26, 3, 30),
+            8,
+        ),
     ]
 
 
 def test_each_rule_quarantines_the_planted_value_with_its_line(settings, landing):
     connector, _ = landing("erp/subscriptions.csv", "erp", "subscriptions")
     load_entity_day(settings, connector, "erp", "subscriptions", DAY, "run1")
-    rows = _rows(settings, "select line_number, column_name, rule, value, file "
-                           "from raw.quarantine order by line_number, column_name")
+    rows = _rows(
+        settings,
+        "select line_number, column_name, rule, value, file "
+        "from raw.quarantine order by line_number, column_name",
+    )
     file = "erp/subscriptions/2026-01-05/subscriptions.csv"
     assert rows == [
         (4, "subscription_id", "missing_key", None, file),
@@ -66,14 +93,17 @@ def test_crm_headers_match_case_insensitively_and_drift_is_kept(settings, landin
     assert (outcome.rows_loaded, outcome.rows_quarantined) == (1, 1)
     assert outcome.drift_columns == ["linkedin_url"]
     ((lead_id, name, status, updated, extra),) = _rows(
-        settings, "select lead_id, company_name, status, updated_at, _extra from raw.crm__leads")
+        settings, "select lead_id, company_name, status, updated_at, _extra from raw.crm__leads"
+    )
     assert (lead_id, name, status) == ("L1", "Société Générale d'Écluses", "qualified")
     assert updated == dt.datetime(2026, 1, 6, 7, 30)  # 09:30+02:00
     assert json.loads(extra) == {"linkedin_url": "https://li/x"}
     assert _rows(settings, "select entity, column_name from raw.schema_drift") == [
-        ("leads", "linkedin_url")]
+        ("leads", "linkedin_url")
+    ]
     assert _rows(settings, "select line_number, rule, value from raw.quarantine") == [
-        (3, "out_of_domain", "unknown")]
+        (3, "out_of_domain", "unknown")
+    ]
 
 
 def test_json_lines_numbers_arrays_and_ranges(settings, landing):
@@ -81,26 +111,35 @@ def test_json_lines_numbers_arrays_and_ranges(settings, landing):
     (outcome,) = load_entity_day(settings, connector, "support", "surveys", DAY, "run1")
     assert (outcome.rows_loaded, outcome.rows_quarantined) == (1, 2)
     assert outcome.drift_columns == ["channel"]
-    assert _rows(settings, "select response_id, organization_id, score, comment "
-                           "from raw.support__surveys") == [("901", "360001", 9, "Très bien")]
-    assert _rows(settings, "select line_number, rule, value from raw.quarantine "
-                           "order by 1") == [(2, "out_of_range", "11"),
-                                             (3, "unparseable_number", "abc")]
+    assert _rows(
+        settings, "select response_id, organization_id, score, comment from raw.support__surveys"
+    ) == [("901", "360001", 9, "Très bien")]
+    assert _rows(settings, "select line_number, rule, value from raw.quarantine order by 1") == [
+        (2, "out_of_range", "11"),
+        (3, "unparseable_number", "abc"),
+    ]
     connector, _ = landing("support/organizations.jsonl", "support", "organizations")
     load_entity_day(settings, connector, "support", "organizations", DAY, "run1")
-    assert _rows(settings, "select organization_id, domain_names from "
-                           "raw.support__organizations") == [("1", ["acme.fr", "acme.com"])]
+    assert _rows(
+        settings, "select organization_id, domain_names from raw.support__organizations"
+    ) == [("1", ["acme.fr", "acme.com"])]
 
 
 def test_every_row_carries_its_load_metadata(settings, landing):
     connector, _ = landing("crm/leads.csv", "crm", "leads")
-    (outcome,) = load_entity_day(settings, connector, "crm", "leads", DAY, "run-42",
-                                 batch_id="b-1")
+    (outcome,) = load_entity_day(settings, connector, "crm", "leads", DAY, "run-42", batch_id="b-1")
     ((batch, file, sha, line, extract, loaded_at, run),) = _rows(
-        settings, "select _batch_id, _source_file, _file_sha256, _line_number, _extract_date, "
-                  "_loaded_at, _dag_run_id from raw.crm__leads")
+        settings,
+        "select _batch_id, _source_file, _file_sha256, _line_number, _extract_date, "
+        "_loaded_at, _dag_run_id from raw.crm__leads",
+    )
     assert (batch, file, line, extract, run) == (
-        "b-1", "crm/leads/2026-01-05/leads.csv", 2, DAY, "run-42")
+        "b-1",
+        "crm/leads/2026-01-05/leads.csv",
+        2,
+        DAY,
+        "run-42",
+    )
     assert sha == outcome.sha256 and len(sha) == 64 and loaded_at is not None
 
 
@@ -109,10 +148,16 @@ def test_same_day_twice_and_same_file_elsewhere_add_nothing(settings, landing):
     load_entity_day(settings, connector, "erp", "subscriptions", DAY, "run1")
     again = load_entity_day(settings, connector, "erp", "subscriptions", DAY, "run2")
     assert [o.status for o in again] == ["duplicate"]
-    landing("erp/subscriptions.csv", "erp", "subscriptions", day=DAY + dt.timedelta(days=1),
-            name="resent.csv")
-    later = load_entity_day(settings, connector, "erp", "subscriptions",
-                            DAY + dt.timedelta(days=1), "run3")
+    landing(
+        "erp/subscriptions.csv",
+        "erp",
+        "subscriptions",
+        day=DAY + dt.timedelta(days=1),
+        name="resent.csv",
+    )
+    later = load_entity_day(
+        settings, connector, "erp", "subscriptions", DAY + dt.timedelta(days=1), "run3"
+    )
     assert [o.status for o in later] == ["duplicate"]
     assert _rows(settings, "select count(*) from raw.erp__subscriptions") == [(3,)]
     assert _rows(settings, "select count(*) from raw.quarantine") == [(5,)]
@@ -128,13 +173,12 @@ def test_same_name_new_content_is_a_new_version(settings, landing):
 
 
 def test_missing_required_column_rejects_the_file_and_others_load(settings, landing):
-    text = (b"lead_id,company_name,email\nL1,Acme,a@b.fr\n")
+    text = b"lead_id,company_name,email\nL1,Acme,a@b.fr\n"
     connector, _ = landing("crm/leads.csv", "crm", "leads", name="a_broken.csv", data=text)
     landing("crm/leads.csv", "crm", "leads", name="b_good.csv")
     outcomes = load_entity_day(settings, connector, "crm", "leads", DAY, "run1")
     assert [o.status for o in outcomes] == ["rejected", "loaded"]
-    assert "a_broken.csv: missing required column(s) source_channel, status" in \
-        outcomes[0].message
+    assert "a_broken.csv: missing required column(s) source_channel, status" in outcomes[0].message
     assert (settings.rejected_dir / "crm/leads/2026-01-05/a_broken.csv").read_bytes() == text
     assert _rows(settings, "select count(*) from raw.crm__leads") == [(1,)]
 
@@ -157,14 +201,17 @@ def test_cp1252_is_read_when_configured(tmp_path, monkeypatch, landing):
     from salesdw.config import Settings
 
     settings = Settings.from_env()
-    header = ("expense_id;expense_date;category;channel;amount;currency;updated_at\r\n")
-    data = (header + "X1;05/01/2026;Dépenses événementielles;events;1 500,00;EUR;"
-            "05/01/2026 10:00:00\r\n").encode("cp1252")
+    header = "expense_id;expense_date;category;channel;amount;currency;updated_at\r\n"
+    data = (
+        header + "X1;05/01/2026;Dépenses événementielles;events;1 500,00;EUR;"
+        "05/01/2026 10:00:00\r\n"
+    ).encode("cp1252")
     connector, _ = landing("erp/subscriptions.csv", "erp", "expenses", name="x.csv", data=data)
     (outcome,) = load_entity_day(settings, connector, "erp", "expenses", DAY, "run1")
     assert outcome.rows_loaded == 1
     assert _rows(settings, "select category, amount from raw.erp__expenses") == [
-        ("Dépenses événementielles", Decimal("1500.00"))]
+        ("Dépenses événementielles", Decimal("1500.00"))
+    ]
 
 
 def test_a_day_without_files_is_normal(settings, landing):

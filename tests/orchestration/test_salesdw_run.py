@@ -34,13 +34,18 @@ def _run(home: Path, landing: Path, *dates: str) -> subprocess.CompletedProcess:
     args = ["--date", dates[0]] if len(dates) == 1 else ["--from", dates[0], "--to", dates[1]]
     return subprocess.run(
         [sys.executable, "-m", "salesdw.cli", "run", "--landing", str(landing), *args],
-        env={**os.environ, "SALESDW_HOME": str(home)}, capture_output=True, text=True)
+        env={**os.environ, "SALESDW_HOME": str(home)},
+        capture_output=True,
+        text=True,
+    )
 
 
 def _counts(home: Path) -> dict[str, int]:
     with duckdb.connect(str(home / "warehouse" / "salesdw.duckdb"), read_only=True) as con:
-        return {t: con.execute(f"select count(*) from raw.{t}").fetchone()[0]
-                for t in ("erp__subscriptions", "crm__leads", "support__surveys", "quarantine")}
+        return {
+            t: con.execute(f"select count(*) from raw.{t}").fetchone()[0]
+            for t in ("erp__subscriptions", "crm__leads", "support__surveys", "quarantine")
+        }
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +64,21 @@ def test_run_loads_through_airflow_and_summarises(first_run):
     assert "Airflow DAG runs: 6 succeeded, 0 failed" in out
     # 3 + 1 + 1 good rows; 4 + 1 + 2 bad rows (distinct lines) in the fixtures.
     assert "rows loaded: 5" in out and "rows quarantined: 7" in out
-    assert _counts(home) == {"erp__subscriptions": 3, "crm__leads": 1, "support__surveys": 1,
-                             "quarantine": 8}
+    assert _counts(home) == {
+        "erp__subscriptions": 3,
+        "crm__leads": 1,
+        "support__surveys": 1,
+        "quarantine": 8,
+    }
 
 
 def test_entities_without_files_are_skipped_not_failed(first_run):
     home, _, _ = first_run
-    runs = [json.loads(line) for p in (home / "logs").glob("salesdw-run-*.jsonl")
-            for line in p.read_text().splitlines()]
+    runs = [
+        json.loads(line)
+        for p in (home / "logs").glob("salesdw-run-*.jsonl")
+        for line in p.read_text().splitlines()
+    ]
     erp_day1 = next(r for r in runs if r["dag_id"] == "ingest_erp" and r["date"] == "2026-01-05")
     assert erp_day1["tasks"]["load_subscriptions"].endswith("success")
     assert erp_day1["tasks"]["load_customers"].endswith("skipped")
@@ -90,8 +102,12 @@ def test_two_homes_do_not_interfere(first_run, tmp_path):
     other = tmp_path / "other"
     result = _run(other, landing, "2026-01-06")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert _counts(other) == {"erp__subscriptions": 0, "crm__leads": 0, "support__surveys": 1,
-                              "quarantine": 2}
+    assert _counts(other) == {
+        "erp__subscriptions": 0,
+        "crm__leads": 0,
+        "support__surveys": 1,
+        "quarantine": 2,
+    }
     assert _counts(home) == before
     assert (other / "airflow" / "airflow.db").exists()
 

@@ -26,8 +26,9 @@ def loaded(tmp_path, monkeypatch):
     target.parent.mkdir(parents=True)
     shutil.copyfile(FIXTURES / "erp" / "subscriptions.csv", target)
     settings = Settings.from_env()
-    load_entity_day(settings, LocalConnector(tmp_path / "landing"), "erp", "subscriptions",
-                    DAY, "run1")
+    load_entity_day(
+        settings, LocalConnector(tmp_path / "landing"), "erp", "subscriptions", DAY, "run1"
+    )
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         yield con
 
@@ -35,7 +36,8 @@ def loaded(tmp_path, monkeypatch):
 def test_failing_expectations_have_the_hand_counted_unexpected_counts(loaded):
     failed = loaded.execute(
         "select expectation, column_name, rule, unexpected_count from audit.validation_results "
-        "where not success order by column_name, expectation").fetchall()
+        "where not success order by column_name, expectation"
+    ).fetchall()
     # The fixture has one missing key, one impossible date, one negative and one unparseable
     # amount, and one unknown billing period (tests/fixtures/erp/subscriptions.csv).
     assert failed == [
@@ -48,11 +50,19 @@ def test_failing_expectations_have_the_hand_counted_unexpected_counts(loaded):
 
 
 def test_gx_agrees_with_the_quarantine(loaded):
-    gx_counts = dict(((c, r), n) for c, r, n in loaded.execute(
-        "select column_name, rule, unexpected_count from audit.validation_results "
-        "where rule is not null and unexpected_count > 0").fetchall())
-    quarantine = dict(((c, r), n) for c, r, n in loaded.execute(
-        "select column_name, rule, count(*) from raw.quarantine group by all").fetchall())
+    gx_counts = dict(
+        ((c, r), n)
+        for c, r, n in loaded.execute(
+            "select column_name, rule, unexpected_count from audit.validation_results "
+            "where rule is not null and unexpected_count > 0"
+        ).fetchall()
+    )
+    quarantine = dict(
+        ((c, r), n)
+        for c, r, n in loaded.execute(
+            "select column_name, rule, count(*) from raw.quarantine group by all"
+        ).fetchall()
+    )
     assert gx_counts == quarantine
 
 
@@ -64,7 +74,8 @@ def test_every_expectation_result_is_kept_with_its_context(loaded):
     assert {r[2:] for r in rows} == {("erp/subscriptions/2026-01-05/s.csv", "run1", DAY)}
     assert {r[1] for r in rows} == {"block", "warn"}
     passed_warn = loaded.execute(
-        "select success from audit.validation_results where severity = 'warn'").fetchall()
+        "select success from audit.validation_results where severity = 'warn'"
+    ).fetchall()
     assert passed_warn == [(True,)]  # end_date >= start_date holds for AB2
 
 
@@ -74,7 +85,8 @@ def test_there_is_one_suite_per_entity_named_after_it():
     from salesdw.config import PROJECT_ROOT
 
     spec = importlib.util.spec_from_file_location(
-        "suites", PROJECT_ROOT / "expectations" / "boundary_suites.py")
+        "suites", PROJECT_ROOT / "expectations" / "boundary_suites.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     suites = module.all_suites()

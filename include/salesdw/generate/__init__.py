@@ -40,16 +40,15 @@ class GenerateSummary:
             f"Generated {self.files} files for {self.clients} real clients into {self.out} "
             f"in {self.seconds:.1f} s ({self.bytes_written / 1e6:.1f} MB).",
             "Rows per source: " + ", ".join(f"{s} {n}" for s, n in self.rows_per_source.items()),
-            "Faults injected: " + (", ".join(f"{r} {n}" for r, n in
-                                             sorted(self.faults_per_rule.items())) or "none"),
+            "Faults injected: "
+            + (", ".join(f"{r} {n}" for r, n in sorted(self.faults_per_rule.items())) or "none"),
             "Unreadable files: " + (", ".join(self.unreadable_files) or "none"),
             f"Ground truth (never read by the pipeline): {self.out / GROUND_TRUTH_DIR}",
         ]
         return "\n".join(lines + self.notes)
 
 
-def generate(out: str | Path, scale: int, start: dt.date, days: int, seed: int
-             ) -> GenerateSummary:
+def generate(out: str | Path, scale: int, start: dt.date, days: int, seed: int) -> GenerateSummary:
     """Build the world for ``seed``; write ``days`` daily extracts from ``start`` into ``out``."""
     if scale < 1 or days < 1:
         raise ValueError(f"scale and days must be at least 1 (got scale={scale}, days={days})")
@@ -70,11 +69,14 @@ def generate(out: str | Path, scale: int, start: dt.date, days: int, seed: int
     for lf in files:
         rows[lf.source] += lf.data_rows
     return GenerateSummary(
-        out=out, clients=len(world.clients), files=len(files),
+        out=out,
+        clients=len(world.clients),
+        files=len(files),
         rows_per_source={s: rows[s] for s in ("erp", "crm", "support")},
         faults_per_rule=dict(Counter(f.fault for lf in files for f in lf.faults)),
         unreadable_files=[lf.relative_path for lf in files if lf.is_unreadable],
-        seconds=time.perf_counter() - began, bytes_written=written,
+        seconds=time.perf_counter() - began,
+        bytes_written=written,
     )
 
 

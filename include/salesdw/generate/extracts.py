@@ -85,6 +85,7 @@ def daily_rows(world, entity: Entity) -> dict[dt.date, list[dict]]:
 
 # --- value formatting, per source ---------------------------------------------------------
 
+
 def _erp_number(value: float, scale: int, rng: random.Random) -> str:
     text = f"{value:.{scale}f}".replace(".", ",")
     if abs(value) >= 1000 and rng.random() < 0.2:
@@ -132,11 +133,13 @@ def value_formatter(source: str, entity: Entity, column: str, rng: random.Random
         return lambda value: "" if value is None else (yes if value else no)
     if col.type == "timestamp":
         if source == "erp":
+
             def erp_timestamp(value):
                 if value is None:
                     return ""
                 v = value + _paris_offset(value.date())
                 return v.strftime("%d/%m/%Y %H:%M:%S")
+
             return erp_timestamp
         return lambda v: "" if v is None else v.isoformat() + "Z"
     if col.type == "date":
@@ -151,6 +154,7 @@ def value_formatter(source: str, entity: Entity, column: str, rng: random.Random
 
 
 # --- faults -------------------------------------------------------------------------------
+
 
 def _fault_options(entity: Entity) -> list[tuple[str, str]]:
     """Every (rule, column) this entity can break."""
@@ -171,8 +175,9 @@ def _fault_options(entity: Entity) -> list[tuple[str, str]]:
     return options
 
 
-def _break(source: str, entity: Entity, row: dict, rule: str, column: str,
-           rng: random.Random) -> tuple[dict, str]:
+def _break(
+    source: str, entity: Entity, row: dict, rule: str, column: str, rng: random.Random
+) -> tuple[dict, str]:
     """A copy of ``row`` (already formatted) that breaks ``rule`` on ``column``."""
     bad = dict(row)
     col = entity.column(column)
@@ -180,15 +185,21 @@ def _break(source: str, entity: Entity, row: dict, rule: str, column: str,
         bad[column] = None if source == "support" else ""
     elif rule == "unparseable_date":
         if col.type == "date":
-            bad[column] = rng.choice(("31/02/2026", "2026-13-01", "hier")) if source == "erp" \
+            bad[column] = (
+                rng.choice(("31/02/2026", "2026-13-01", "hier"))
+                if source == "erp"
                 else rng.choice(("2026-02-30", "13/2026", "hier"))
+            )
         else:
             bad[column] = rng.choice(("32/01/2026 10:00:00", "demain", "2026-02-30 25:61"))
     elif rule == "unparseable_number":
         bad[column] = rng.choice(("12,5,0", "abc", "1.2.3", "N/A"))
     elif rule == "negative_amount":
-        bad[column] = -rng.randint(1, 500) if source == "support" else (
-            f"-{rng.randint(1, 500)},00" if source == "erp" else f"-{rng.randint(1, 500)}.00")
+        bad[column] = (
+            -rng.randint(1, 500)
+            if source == "support"
+            else (f"-{rng.randint(1, 500)},00" if source == "erp" else f"-{rng.randint(1, 500)}.00")
+        )
     elif rule == "out_of_domain":
         bad[column] = rng.choice(("inconnu", "???", "legacy"))
     elif rule == "out_of_range":
@@ -199,8 +210,9 @@ def _break(source: str, entity: Entity, row: dict, rule: str, column: str,
     return bad, str(bad[column])
 
 
-def _with_faults(source: str, entity: Entity, rows: list[dict], rng: random.Random
-                 ) -> tuple[list[dict], list[tuple[int, str, str, str, str]]]:
+def _with_faults(
+    source: str, entity: Entity, rows: list[dict], rng: random.Random
+) -> tuple[list[dict], list[tuple[int, str, str, str, str]]]:
     """Rows with fault rows inserted; returns (rows, [(index, column, rule, key, value)])."""
     options = _fault_options(entity)
     n = sum(1 for _ in rows if rng.random() < FAULT_SHARE)
@@ -226,16 +238,22 @@ def _with_faults(source: str, entity: Entity, rows: list[dict], rng: random.Rand
 
 # --- writing ------------------------------------------------------------------------------
 
+
 def encode(source: str, columns: list[str], rows: list[list], upper_header: bool) -> bytes:
     """A file's bytes: ``rows`` hold formatted values in the order of ``columns``."""
     fmt = contract.SOURCES[source].format
     if fmt.file_format == "jsonl":
-        lines = [json.dumps(dict(zip(columns, r, strict=True)), ensure_ascii=False,
-                            separators=(",", ":")) for r in rows]
+        lines = [
+            json.dumps(
+                dict(zip(columns, r, strict=True)), ensure_ascii=False, separators=(",", ":")
+            )
+            for r in rows
+        ]
         return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=fmt.delimiter,
-                        lineterminator="\r\n" if source == "erp" else "\n")
+    writer = csv.writer(
+        buf, delimiter=fmt.delimiter, lineterminator="\r\n" if source == "erp" else "\n"
+    )
     writer.writerow([c.upper() for c in columns] if upper_header else columns)
     writer.writerows(rows)
     text = buf.getvalue()
@@ -287,34 +305,48 @@ def _entity_files(world, qualified_name: str, seed: int) -> list[LandedFile]:
         if entity.version_column == "updated_at":
             for r in rows:
                 r["updated_at"] = r["_at"]
-        formatted = [[fmt(r.get(c)) for c, fmt in zip(columns, formatters, strict=True)]
-                     for r in rows]
+        formatted = [
+            [fmt(r.get(c)) for c, fmt in zip(columns, formatters, strict=True)] for r in rows
+        ]
         out_columns, faults = columns, []
         if day > world.start:  # deltas get schema drift and faults; the snapshot is clean
             out_columns, formatted, faults = _delta_messiness(
-                world, entity, day, columns, formatted, drift_day, rng)
+                world, entity, day, columns, formatted, drift_day, rng
+            )
         ext = contract.SOURCES[source].format.extension
         landed = LandedFile(source, entity.name, day, f"{entity.name}_{day:%Y%m%d}.{ext}")
-        landed.data = encode(source, out_columns, formatted,
-                             upper_header=entity.qualified_name == "crm__leads")
+        landed.data = encode(
+            source, out_columns, formatted, upper_header=entity.qualified_name == "crm__leads"
+        )
         landed.data_rows = len(formatted)
         first_line = 1 if source == "support" else 2
-        landed.faults = [Fault(first_line + i, column, rule, key, value)
-                         for i, column, rule, key, value in faults]
+        landed.faults = [
+            Fault(first_line + i, column, rule, key, value)
+            for i, column, rule, key, value in faults
+        ]
         files.append(landed)
     return files
 
 
-def _delta_messiness(world, entity: Entity, day: dt.date, columns: list[str],
-                     rows: list[list], drift_day: dt.date, rng: random.Random):
+def _delta_messiness(
+    world,
+    entity: Entity,
+    day: dt.date,
+    columns: list[str],
+    rows: list[list],
+    drift_day: dt.date,
+    rng: random.Random,
+):
     """Schema drift (one CRM entity gains a column) and fault rows, for a delta file."""
     dict_rows = [dict(zip(columns, r, strict=True)) for r in rows]
     out_columns = list(columns)
     if entity.qualified_name == "crm__accounts" and day >= drift_day:
         out_columns.append("linkedin_url")
         for r in dict_rows:
-            r["linkedin_url"] = "https://www.linkedin.com/company/" + \
-                "".join(ch for ch in r["account_name"].lower() if ch.isalnum())[:30]
+            r["linkedin_url"] = (
+                "https://www.linkedin.com/company/"
+                + "".join(ch for ch in r["account_name"].lower() if ch.isalnum())[:30]
+            )
     dict_rows, faults = _with_faults(entity.source, entity, dict_rows, rng)
     return out_columns, [[r.get(c, "") for c in out_columns] for r in dict_rows], faults
 
@@ -351,9 +383,9 @@ def _add_fault_to_file(lf: LandedFile, entity: Entity, rule: str, rng: random.Ra
         first = dict(zip([h.lower() for h in header], next(reader), strict=True))
         bad, value = _break(lf.source, entity, first, rule, column, rng)
         buf = io.StringIO()
-        csv.writer(buf, delimiter=fmt.delimiter,
-                   lineterminator="\r\n" if lf.source == "erp" else "\n").writerow(
-            [bad.get(h.lower(), "") for h in header])
+        csv.writer(
+            buf, delimiter=fmt.delimiter, lineterminator="\r\n" if lf.source == "erp" else "\n"
+        ).writerow([bad.get(h.lower(), "") for h in header])
         lf.data += buf.getvalue().encode("utf-8")
         line = lf.data_rows + 2
     lf.data_rows += 1
@@ -381,7 +413,8 @@ def _redeliver_one(world, files: list[LandedFile]) -> None:
     day3 = world.start + dt.timedelta(days=2)
     for lf in sorted(files, key=lambda f: f.relative_path):
         if lf.source == "crm" and lf.extract_date == day2 and not lf.faults:
-            copy = LandedFile(lf.source, lf.entity, day3, lf.name, lf.data, lf.data_rows, [],
-                              is_redelivery=True)
+            copy = LandedFile(
+                lf.source, lf.entity, day3, lf.name, lf.data, lf.data_rows, [], is_redelivery=True
+            )
             files.append(copy)
             return

@@ -45,52 +45,168 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
     # A client whose first record would only be created after the last extract is not in
     # any file yet: it is not part of this sample's truth.
     visible = {r["true_client_id"] for r in world.source_records}
-    _write(folder / "clients.csv",
-           ["true_client_id", "canonical_name", "legal_form", "siren", "city", "postcode",
-            "country", "segment", "domain", "systems", "crm_accounts", "erp_customers",
-            "is_homonym"],
-           [{"true_client_id": c.client_id, "canonical_name": f"{c.base} {c.legal_form}",
-             "legal_form": c.legal_form, "siren": c.siren, "city": c.city,
-             "postcode": c.postcode, "country": c.country, "segment": c.segment,
-             "domain": c.domain, "systems": "|".join(c.systems),
-             "crm_accounts": c.crm_accounts if "crm" in c.systems else 0,
-             "erp_customers": c.erp_customers if "erp" in c.systems else 0,
-             "is_homonym": c.is_homonym} for c in world.clients if c.client_id in visible])
-    _write(folder / "source_records.csv",
-           ["source_system", "source_entity", "source_id", "true_client_id", "name_as_spelled",
-            "messiness", "siren_status", "is_in_system_duplicate", "is_homonym",
-            "free_mail_domain"], world.source_records)
-    _write(folder / "files.csv",
-           ["file", "source", "entity", "extract_date", "data_rows", "faulty_rows", "sha256",
-            "is_redelivery", "is_unreadable"],
-           [{"file": lf.relative_path, "source": lf.source, "entity": lf.entity,
-             "extract_date": lf.extract_date, "data_rows": lf.data_rows,
-             "faulty_rows": len(lf.faults), "sha256": lf.sha256,
-             "is_redelivery": lf.is_redelivery, "is_unreadable": lf.is_unreadable}
-            for lf in files])
-    _write(folder / "faults.csv",
-           ["extract_date", "source", "entity", "file", "line", "column", "fault",
-            "key_value", "detail"],
-           [{"extract_date": lf.extract_date, "source": lf.source, "entity": lf.entity,
-             "file": lf.relative_path, "line": f.line, "column": f.column, "fault": f.fault,
-             "key_value": f.key_value, "detail": f.detail}
-            for lf in files for f in lf.faults]
-           + [{"extract_date": lf.extract_date, "source": lf.source, "entity": lf.entity,
-               "file": lf.relative_path, "line": "", "column": "", "fault": "unreadable_file",
-               "key_value": "", "detail": "written in cp1252 while UTF-8 is declared"}
-              for lf in files if lf.is_unreadable])
-    events = [{"event": "unreadable_file", "file": lf.relative_path,
-               "extract_date": lf.extract_date, "detail": "cp1252 bytes in a UTF-8 file"}
-              for lf in files if lf.is_unreadable]
-    events += [{"event": "redelivered_file", "file": lf.relative_path,
-                "extract_date": lf.extract_date, "detail": "byte-identical to the day before"}
-               for lf in files if lf.is_redelivery]
-    drift = sorted((lf for lf in files if lf.source == "crm" and lf.entity == "accounts"
-                    and b"linkedin_url" in lf.data[:400]), key=lambda f: f.extract_date)
+    _write(
+        folder / "clients.csv",
+        [
+            "true_client_id",
+            "canonical_name",
+            "legal_form",
+            "siren",
+            "city",
+            "postcode",
+            "country",
+            "segment",
+            "domain",
+            "systems",
+            "crm_accounts",
+            "erp_customers",
+            "is_homonym",
+        ],
+        [
+            {
+                "true_client_id": c.client_id,
+                "canonical_name": f"{c.base} {c.legal_form}",
+                "legal_form": c.legal_form,
+                "siren": c.siren,
+                "city": c.city,
+                "postcode": c.postcode,
+                "country": c.country,
+                "segment": c.segment,
+                "domain": c.domain,
+                "systems": "|".join(c.systems),
+                "crm_accounts": c.crm_accounts if "crm" in c.systems else 0,
+                "erp_customers": c.erp_customers if "erp" in c.systems else 0,
+                "is_homonym": c.is_homonym,
+            }
+            for c in world.clients
+            if c.client_id in visible
+        ],
+    )
+    _write(
+        folder / "source_records.csv",
+        [
+            "source_system",
+            "source_entity",
+            "source_id",
+            "true_client_id",
+            "name_as_spelled",
+            "messiness",
+            "siren_status",
+            "is_in_system_duplicate",
+            "is_homonym",
+            "free_mail_domain",
+        ],
+        world.source_records,
+    )
+    _write(
+        folder / "files.csv",
+        [
+            "file",
+            "source",
+            "entity",
+            "extract_date",
+            "data_rows",
+            "faulty_rows",
+            "sha256",
+            "is_redelivery",
+            "is_unreadable",
+        ],
+        [
+            {
+                "file": lf.relative_path,
+                "source": lf.source,
+                "entity": lf.entity,
+                "extract_date": lf.extract_date,
+                "data_rows": lf.data_rows,
+                "faulty_rows": len(lf.faults),
+                "sha256": lf.sha256,
+                "is_redelivery": lf.is_redelivery,
+                "is_unreadable": lf.is_unreadable,
+            }
+            for lf in files
+        ],
+    )
+    _write(
+        folder / "faults.csv",
+        [
+            "extract_date",
+            "source",
+            "entity",
+            "file",
+            "line",
+            "column",
+            "fault",
+            "key_value",
+            "detail",
+        ],
+        [
+            {
+                "extract_date": lf.extract_date,
+                "source": lf.source,
+                "entity": lf.entity,
+                "file": lf.relative_path,
+                "line": f.line,
+                "column": f.column,
+                "fault": f.fault,
+                "key_value": f.key_value,
+                "detail": f.detail,
+            }
+            for lf in files
+            for f in lf.faults
+        ]
+        + [
+            {
+                "extract_date": lf.extract_date,
+                "source": lf.source,
+                "entity": lf.entity,
+                "file": lf.relative_path,
+                "line": "",
+                "column": "",
+                "fault": "unreadable_file",
+                "key_value": "",
+                "detail": "written in cp1252 while UTF-8 is declared",
+            }
+            for lf in files
+            if lf.is_unreadable
+        ],
+    )
+    events = [
+        {
+            "event": "unreadable_file",
+            "file": lf.relative_path,
+            "extract_date": lf.extract_date,
+            "detail": "cp1252 bytes in a UTF-8 file",
+        }
+        for lf in files
+        if lf.is_unreadable
+    ]
+    events += [
+        {
+            "event": "redelivered_file",
+            "file": lf.relative_path,
+            "extract_date": lf.extract_date,
+            "detail": "byte-identical to the day before",
+        }
+        for lf in files
+        if lf.is_redelivery
+    ]
+    drift = sorted(
+        (
+            lf
+            for lf in files
+            if lf.source == "crm" and lf.entity == "accounts" and b"linkedin_url" in lf.data[:400]
+        ),
+        key=lambda f: f.extract_date,
+    )
     if drift:
-        events.append({"event": "schema_drift", "file": drift[0].relative_path,
-                       "extract_date": drift[0].extract_date,
-                       "detail": "crm accounts gain column linkedin_url"})
+        events.append(
+            {
+                "event": "schema_drift",
+                "file": drift[0].relative_path,
+                "extract_date": drift[0].extract_date,
+                "detail": "crm accounts gain column linkedin_url",
+            }
+        )
     _write(folder / "events.csv", ["event", "file", "extract_date", "detail"], events)
     facts = {
         "slipped_deals": ["opportunity_id", "slip_count"],

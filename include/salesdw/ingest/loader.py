@@ -61,9 +61,15 @@ def connect(settings: Settings):
     return con
 
 
-def load_entity_day(settings: Settings, connector: Connector, source: str, entity: str,
-                    extract_date: dt.date, dag_run_id: str, batch_id: str | None = None
-                    ) -> list[FileOutcome]:
+def load_entity_day(
+    settings: Settings,
+    connector: Connector,
+    source: str,
+    entity: str,
+    extract_date: dt.date,
+    dag_run_id: str,
+    batch_id: str | None = None,
+) -> list[FileOutcome]:
     """Load every file landed for one entity and extract date. No file is normal: []."""
     ent = contract.entity(source, entity)
     files = connector.list_files(source, entity, extract_date)
@@ -77,15 +83,21 @@ def load_entity_day(settings: Settings, connector: Connector, source: str, entit
         with tempfile.TemporaryDirectory(prefix="salesdw-fetch-") as workdir:
             for landed in files:
                 path = connector.fetch(landed, Path(workdir))
-                outcomes.append(load_file(con, settings, ent, landed, path, batch_id,
-                                          dag_run_id))
+                outcomes.append(load_file(con, settings, ent, landed, path, batch_id, dag_run_id))
     finally:
         con.close()
     return outcomes
 
 
-def load_file(con, settings: Settings, entity: Entity, landed: LandedFile, path: Path,
-              batch_id: str, dag_run_id: str) -> FileOutcome:
+def load_file(
+    con,
+    settings: Settings,
+    entity: Entity,
+    landed: LandedFile,
+    path: Path,
+    batch_id: str,
+    dag_run_id: str,
+) -> FileOutcome:
     """Load one file (see the module docstring); never raises for bad data."""
     started = _now()
     sha = _sha256(path)
@@ -93,23 +105,29 @@ def load_file(con, settings: Settings, entity: Entity, landed: LandedFile, path:
     previous = con.execute(
         "select file, status from raw.load_log where source = ? and entity = ? and sha256 = ? "
         "and status in ('loaded', 'rejected') limit 1",
-        [entity.source, entity.name, sha]).fetchone()
+        [entity.source, entity.name, sha],
+    ).fetchone()
     if previous is not None:
-        outcome = FileOutcome(name, sha, "duplicate",
-                              message=f"same content as {previous[0]} ({previous[1]})")
+        outcome = FileOutcome(
+            name, sha, "duplicate", message=f"same content as {previous[0]} ({previous[1]})"
+        )
         log.info("%s: skipped, %s", name, outcome.message)
         _log_outcome(con, entity, landed, outcome, batch_id, dag_run_id, started)
         return outcome
     older = con.execute(
         "select sha256 from raw.load_log where file = ? and status = 'loaded' and sha256 <> ?",
-        [name, sha]).fetchone()
+        [name, sha],
+    ).fetchone()
     try:
         drift = _stage(con, settings, entity, landed, path)
-        con.execute(f"create or replace temp table _checked as "
-                    f"{parse.checked_select(entity, _format_for(entity, landed), '_landed')}")
+        con.execute(
+            f"create or replace temp table _checked as "
+            f"{parse.checked_select(entity, _format_for(entity, landed), '_landed')}"
+        )
     except RejectedFile as exc:
-        return _reject(con, settings, entity, landed, path, sha, str(exc), batch_id,
-                       dag_run_id, started)
+        return _reject(
+            con, settings, entity, landed, path, sha, str(exc), batch_id, dag_run_id, started
+        )
     from salesdw.quality.boundary import validate_checked_batch
 
     results = validate_checked_batch(con, entity)
@@ -119,8 +137,13 @@ def load_file(con, settings: Settings, entity: Entity, landed: LandedFile, path:
         log.warning("%s: %s", name, outcome.message)
     if drift:
         log.warning("%s: schema drift, extra columns kept in _extra: %s", name, ", ".join(drift))
-    log.info("%s: %d read, %d loaded, %d quarantined", name, outcome.rows_read,
-             outcome.rows_loaded, outcome.rows_quarantined)
+    log.info(
+        "%s: %d read, %d loaded, %d quarantined",
+        name,
+        outcome.rows_read,
+        outcome.rows_loaded,
+        outcome.rows_quarantined,
+    )
     return outcome
 
 
@@ -131,8 +154,7 @@ def _format_for(entity: Entity, landed: LandedFile) -> SourceFormat:
     return parse.ISO
 
 
-def _stage(con, settings: Settings, entity: Entity, landed: LandedFile, path: Path
-           ) -> list[str]:
+def _stage(con, settings: Settings, entity: Entity, landed: LandedFile, path: Path) -> list[str]:
     """Read the file as text into temp table ``_landed``; return the drift columns."""
     ext = landed.extension
     source_format = contract.SOURCES[entity.source].format
@@ -146,30 +168,45 @@ def _stage(con, settings: Settings, entity: Entity, landed: LandedFile, path: Pa
             path.unlink(missing_ok=True)
 
 
-def _read_text(con, entity: Entity, landed: LandedFile, path: Path, ext: str,
-               source_format: SourceFormat) -> list[str]:
+def _read_text(
+    con, entity: Entity, landed: LandedFile, path: Path, ext: str, source_format: SourceFormat
+) -> list[str]:
     try:
         if ext == "csv":
             con.execute(
                 "create or replace temp table _text as select * from read_csv(?, "
                 "delim = ?, header = true, all_varchar = true, quote = '\"', escape = '\"')",
-                [str(path), source_format.delimiter])
+                [str(path), source_format.delimiter],
+            )
             first_line = 2
         elif ext == "jsonl":
-            con.execute("create or replace temp table _json as select json from "
-                        "read_json_objects(?, format = 'newline_delimited')", [str(path)])
-            keys = [r[0] for r in con.execute(
-                "select distinct unnest(json_keys(json)) from _json order by 1").fetchall()]
+            con.execute(
+                "create or replace temp table _json as select json from "
+                "read_json_objects(?, format = 'newline_delimited')",
+                [str(path)],
+            )
+            keys = [
+                r[0]
+                for r in con.execute(
+                    "select distinct unnest(json_keys(json)) from _json order by 1"
+                ).fetchall()
+            ]
             selects = ", ".join(f"json ->> {_lit('$.' + k)} as {_ident(k)}" for k in keys)
-            con.execute("create or replace temp table _text as select "
-                        f"{selects or 'null as _empty'} from _json")
+            con.execute(
+                "create or replace temp table _text as select "
+                f"{selects or 'null as _empty'} from _json"
+            )
             first_line = 1
         elif ext == "parquet":
-            con.execute("create or replace temp table _typed as select * from read_parquet(?)",
-                        [str(path)])
+            con.execute(
+                "create or replace temp table _typed as select * from read_parquet(?)", [str(path)]
+            )
             cols = [r[0] for r in con.execute("describe _typed").fetchall()]
-            con.execute("create or replace temp table _text as select " + ", ".join(
-                f"cast({_ident(c)} as varchar) as {_ident(c)}" for c in cols) + " from _typed")
+            con.execute(
+                "create or replace temp table _text as select "
+                + ", ".join(f"cast({_ident(c)} as varchar) as {_ident(c)}" for c in cols)
+                + " from _typed"
+            )
             first_line = 1
         else:
             raise RejectedFile(f"{landed.relative_path}: unsupported file type .{ext}")
@@ -177,26 +214,36 @@ def _read_text(con, entity: Entity, landed: LandedFile, path: Path, ext: str,
         raise
     except Exception as exc:  # DuckDB read errors: the file is not what it claims to be
         first = str(exc).splitlines()[0]
-        raise RejectedFile(f"{landed.relative_path}: unreadable {ext.upper()} file: {first}"
-                           ) from None
+        raise RejectedFile(
+            f"{landed.relative_path}: unreadable {ext.upper()} file: {first}"
+        ) from None
     header = [r[0] for r in con.execute("describe _text").fetchall()]
     by_lower = {h.lower(): h for h in header}
-    missing = [c for c in entity.column_names
-               if c not in by_lower and c not in OPTIONAL_COLUMNS]
+    missing = [c for c in entity.column_names if c not in by_lower and c not in OPTIONAL_COLUMNS]
     if missing:
-        raise RejectedFile(f"{landed.relative_path}: missing required column(s) "
-                           f"{', '.join(missing)} (header has: {', '.join(header)})")
+        raise RejectedFile(
+            f"{landed.relative_path}: missing required column(s) "
+            f"{', '.join(missing)} (header has: {', '.join(header)})"
+        )
     drift = [h for h in header if h.lower() not in entity.column_names and h != "_empty"]
-    columns = [f"{_ident(by_lower[c])} as {c}" if c in by_lower else f"null::varchar as {c}"
-               for c in entity.column_names]
-    record = "to_json(struct_pack(" + ", ".join(
-        f"{_ident(h)} := {_ident(h)}" for h in header) + "))"
-    extra = ("to_json(struct_pack(" + ", ".join(f"{_ident(h)} := {_ident(h)}" for h in drift)
-             + "))") if drift else "null::json"
+    columns = [
+        f"{_ident(by_lower[c])} as {c}" if c in by_lower else f"null::varchar as {c}"
+        for c in entity.column_names
+    ]
+    record = (
+        "to_json(struct_pack(" + ", ".join(f"{_ident(h)} := {_ident(h)}" for h in header) + "))"
+    )
+    extra = (
+        ("to_json(struct_pack(" + ", ".join(f"{_ident(h)} := {_ident(h)}" for h in drift) + "))")
+        if drift
+        else "null::json"
+    )
     con.execute(
-        "create or replace temp table _landed as select " + ", ".join(columns)
+        "create or replace temp table _landed as select "
+        + ", ".join(columns)
         + f", rowid + {first_line} as _line_number, {record} as _record, {extra} as _extra "
-        "from _text")
+        "from _text"
+    )
     return drift
 
 
@@ -213,16 +260,26 @@ def _as_utf8(settings: Settings, entity: Entity, landed: LandedFile, path: Path)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise RejectedFile(
             f"{landed.relative_path}: not valid UTF-8 at line {line} (byte "
             f"0x{data[exc.start]:02x}); if this source exports Windows-1252, set "
-            f"SALESDW_{entity.source.upper()}_ENCODING=cp1252") from None
+            f"SALESDW_{entity.source.upper()}_ENCODING=cp1252"
+        ) from None
     return path
 
 
-def _commit(con, entity: Entity, landed: LandedFile, sha: str, drift: list[str],
-            results, batch_id: str, dag_run_id: str, started: dt.datetime) -> FileOutcome:
+def _commit(
+    con,
+    entity: Entity,
+    landed: LandedFile,
+    sha: str,
+    drift: list[str],
+    results,
+    batch_id: str,
+    dag_run_id: str,
+    started: dt.datetime,
+) -> FileOutcome:
     name = landed.relative_path
     rows_read = con.execute("select count(*) from _checked").fetchone()[0]
     columns = list(entity.column_names)
@@ -233,23 +290,44 @@ def _commit(con, entity: Entity, landed: LandedFile, sha: str, drift: list[str],
             f"insert into {raw_table(entity)} ({', '.join(columns)}, {metadata}) "
             f"select {', '.join(columns)}, _extra, ?, ?, ?, _line_number, ?, ?, ? "
             "from _checked where len(_violations) = 0 order by _line_number",
-            [batch_id, name, sha, landed.extract_date, started, dag_run_id])
-        loaded = con.execute("select count(*) from _checked where len(_violations) = 0"
-                             ).fetchone()[0]
+            [batch_id, name, sha, landed.extract_date, started, dag_run_id],
+        )
+        loaded = con.execute("select count(*) from _checked where len(_violations) = 0").fetchone()[
+            0
+        ]
         con.execute(
             "insert into raw.quarantine select ?, ?, ?, ?, ?, _line_number, v.column_name, "
             "v.rule, v.value, _record, ?, ?, ?, null, null "
             "from (select _line_number, _record, unnest(_violations) as v from _checked "
             "where len(_violations) > 0) order by _line_number, v.column_name",
-            [batch_id, entity.source, entity.name, name, sha, landed.extract_date, dag_run_id,
-             started])
+            [
+                batch_id,
+                entity.source,
+                entity.name,
+                name,
+                sha,
+                landed.extract_date,
+                dag_run_id,
+                started,
+            ],
+        )
         for column in drift:
             con.execute(
                 "insert into raw.schema_drift select ?, ?, ?, ?, ?, ? where not exists ("
                 "select 1 from raw.schema_drift where source = ? and entity = ? "
                 "and column_name = ?)",
-                [entity.source, entity.name, column, name, landed.extract_date, started,
-                 entity.source, entity.name, column])
+                [
+                    entity.source,
+                    entity.name,
+                    column,
+                    name,
+                    landed.extract_date,
+                    started,
+                    entity.source,
+                    entity.name,
+                    column,
+                ],
+            )
         from salesdw.quality.boundary import record_results
 
         record_results(con, results, name, batch_id, dag_run_id, landed.extract_date)
@@ -262,9 +340,18 @@ def _commit(con, entity: Entity, landed: LandedFile, sha: str, drift: list[str],
     return outcome
 
 
-def _reject(con, settings: Settings, entity: Entity, landed: LandedFile, path: Path,
-            sha: str, message: str, batch_id: str, dag_run_id: str,
-            started: dt.datetime) -> FileOutcome:
+def _reject(
+    con,
+    settings: Settings,
+    entity: Entity,
+    landed: LandedFile,
+    path: Path,
+    sha: str,
+    message: str,
+    batch_id: str,
+    dag_run_id: str,
+    started: dt.datetime,
+) -> FileOutcome:
     aside = settings.rejected_dir / landed.relative_path
     aside.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(path, aside)
@@ -274,14 +361,35 @@ def _reject(con, settings: Settings, entity: Entity, landed: LandedFile, path: P
     return outcome
 
 
-def _log_outcome(con, entity: Entity, landed: LandedFile, outcome: FileOutcome,
-                 batch_id: str, dag_run_id: str, started: dt.datetime) -> None:
+def _log_outcome(
+    con,
+    entity: Entity,
+    landed: LandedFile,
+    outcome: FileOutcome,
+    batch_id: str,
+    dag_run_id: str,
+    started: dt.datetime,
+) -> None:
     con.execute(
         "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [batch_id, entity.source, entity.name, outcome.file, outcome.sha256,
-         landed.extract_date, outcome.status, outcome.rows_read, outcome.rows_loaded,
-         outcome.rows_quarantined, outcome.drift_columns, outcome.message, dag_run_id,
-         started, _now()])
+        [
+            batch_id,
+            entity.source,
+            entity.name,
+            outcome.file,
+            outcome.sha256,
+            landed.extract_date,
+            outcome.status,
+            outcome.rows_read,
+            outcome.rows_loaded,
+            outcome.rows_quarantined,
+            outcome.drift_columns,
+            outcome.message,
+            dag_run_id,
+            started,
+            _now(),
+        ],
+    )
 
 
 def _sha256(path: Path) -> str:

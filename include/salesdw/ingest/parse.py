@@ -32,8 +32,10 @@ def number_text(column: str, fmt: SourceFormat) -> str:
     if fmt.decimal_separator != ",":
         return text
     no_spaces = f"replace(replace(replace({text}, ' ', ''), '\u00a0', ''), '\u202f', '')"
-    return (f"case when contains({no_spaces}, ',') "
-            f"then replace(replace({no_spaces}, '.', ''), ',', '.') else {no_spaces} end")
+    return (
+        f"case when contains({no_spaces}, ',') "
+        f"then replace(replace({no_spaces}, '.', ''), ',', '.') else {no_spaces} end"
+    )
 
 
 def parse_expression(col: Column, fmt: SourceFormat) -> str:
@@ -59,11 +61,15 @@ def parse_expression(col: Column, fmt: SourceFormat) -> str:
     if col.type == "bool":
         trues = ", ".join(_quote(w) for w in TRUE_WORDS)
         falses = ", ".join(_quote(w) for w in FALSE_WORDS)
-        return (f"case when lower({text}) in ({trues}) then true "
-                f"when lower({text}) in ({falses}) then false end")
+        return (
+            f"case when lower({text}) in ({trues}) then true "
+            f"when lower({text}) in ({falses}) then false end"
+        )
     if col.type == "string_list":
-        return (f"case when json_valid({text}) and json_type({text}) = 'ARRAY' "
-                f"then cast(json_extract_string({text}, '$[*]') as varchar[]) end")
+        return (
+            f"case when json_valid({text}) and json_type({text}) = 'ARRAY' "
+            f"then cast(json_extract_string({text}, '$[*]') as varchar[]) end"
+        )
     raise ValueError(f"no parser for type {col.type!r} of column {name}")
 
 
@@ -74,9 +80,14 @@ def violation_expression(col: Column, fmt: SourceFormat, is_key: bool) -> str:
     checks: list[tuple[str, str]] = []
     if is_key:
         checks.append(("missing_key", f"{text} is null"))
-    unparseable = {"date": "unparseable_date", "timestamp": "unparseable_date",
-                   "int": "unparseable_number", "decimal": "unparseable_number",
-                   "bool": "unparseable_bool", "string_list": "unparseable_number"}
+    unparseable = {
+        "date": "unparseable_date",
+        "timestamp": "unparseable_date",
+        "int": "unparseable_number",
+        "decimal": "unparseable_number",
+        "bool": "unparseable_bool",
+        "string_list": "unparseable_number",
+    }
     if col.type in unparseable:
         checks.append((unparseable[col.type], f"{text} is not null and ({parsed}) is null"))
     if col.domain:

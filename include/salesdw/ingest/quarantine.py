@@ -23,7 +23,8 @@ def render_summary(settings: Settings) -> str:
         cursor = con.execute(
             "select file, line_number as line, column_name as column, rule, value, "
             "replayed_at is not null as replayed from raw.quarantine "
-            "order by extract_date desc, file, line_number, column_name")
+            "order by extract_date desc, file, line_number, column_name"
+        )
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
     return render(columns, rows, "table")
@@ -41,8 +42,9 @@ class ReplayResult:
         return self.message
 
 
-def replay(settings: Settings, file: str | None, source: str | None, entity: str | None
-           ) -> ReplayResult:
+def replay(
+    settings: Settings, file: str | None, source: str | None, entity: str | None
+) -> ReplayResult:
     """Load a corrected file of quarantined rows; mark the quarantine rows it fixes.
 
     The file is in the source's own format. It is loaded like a landed file (same checks,
@@ -64,25 +66,35 @@ def replay(settings: Settings, file: str | None, source: str | None, entity: str
     try:
         outcome = load_file(con, settings, ent, landed, path, batch_id, "replay")
         if outcome.status != "loaded":
-            return ReplayResult(outcome.status == "duplicate",
-                                f"{path}: {outcome.status}: {outcome.message}")
+            return ReplayResult(
+                outcome.status == "duplicate", f"{path}: {outcome.status}: {outcome.message}"
+            )
         keys = ent.key
         match = " and ".join(
             f"coalesce(json_extract_string(q.record, '$.{k}'), "
-            f"json_extract_string(q.record, '$.{k.upper()}')) = r.{k}" for k in keys)
-        before = con.execute("select count(*) from raw.quarantine where replayed_at is not null"
-                             ).fetchone()[0]
+            f"json_extract_string(q.record, '$.{k.upper()}')) = r.{k}"
+            for k in keys
+        )
+        before = con.execute(
+            "select count(*) from raw.quarantine where replayed_at is not null"
+        ).fetchone()[0]
         con.execute(
             f"update raw.quarantine as q set replayed_at = current_timestamp::timestamp, "
             f"replayed_batch_id = ? where q.source = ? and q.entity = ? "
             f"and q.replayed_at is null and exists (select 1 from raw.{ent.qualified_name} r "
             f"where r._batch_id = ? and {match})",
-            [batch_id, source, entity, batch_id])
-        after = con.execute("select count(*) from raw.quarantine where replayed_at is not null"
-                            ).fetchone()[0]
+            [batch_id, source, entity, batch_id],
+        )
+        after = con.execute(
+            "select count(*) from raw.quarantine where replayed_at is not null"
+        ).fetchone()[0]
     finally:
         con.close()
     return ReplayResult(
-        True, f"{path}: {outcome.rows_loaded} row(s) loaded, {outcome.rows_quarantined} still "
+        True,
+        f"{path}: {outcome.rows_loaded} row(s) loaded, {outcome.rows_quarantined} still "
         f"broken (quarantined again), {after - before} quarantine row(s) marked replayed",
-        outcome.rows_loaded, outcome.rows_quarantined, after - before)
+        outcome.rows_loaded,
+        outcome.rows_quarantined,
+        after - before,
+    )

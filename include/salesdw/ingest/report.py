@@ -27,12 +27,15 @@ class IngestSummary:
     entity_days_without_file: int = 0
 
     def render(self) -> str:
-        lines = [f"Ingestion {self.start} to {self.end}:",
-                 f"  rows loaded: {sum(self.rows_loaded.values()):,}"]
+        lines = [
+            f"Ingestion {self.start} to {self.end}:",
+            f"  rows loaded: {sum(self.rows_loaded.values()):,}",
+        ]
         for name, n in sorted(self.rows_loaded.items()):
             lines.append(f"    {name:<32} {n:>10,}")
-        lines.append(f"  rows quarantined: {self.rows_quarantined:,} (by rule; a row can "
-                     "break several)")
+        lines.append(
+            f"  rows quarantined: {self.rows_quarantined:,} (by rule; a row can break several)"
+        )
         for rule, n in sorted(self.quarantined_by_rule.items()):
             lines.append(f"    {rule:<32} {n:>10,}")
         lines.append(f"  files rejected: {len(self.rejected)}")
@@ -40,10 +43,13 @@ class IngestSummary:
         lines.append(f"  files skipped as already loaded: {len(self.duplicates)}")
         lines += [f"    {f}: {m}" for f, m in self.duplicates]
         if self.drift:
-            lines.append("  schema drift (extra columns kept in _extra): "
-                         + ", ".join(f"{e}.{c}" for e, c in self.drift))
-        lines.append(f"  entity-days with no file (normal for deltas): "
-                     f"{self.entity_days_without_file}")
+            lines.append(
+                "  schema drift (extra columns kept in _extra): "
+                + ", ".join(f"{e}.{c}" for e, c in self.drift)
+            )
+        lines.append(
+            f"  entity-days with no file (normal for deltas): {self.entity_days_without_file}"
+        )
         lines.append("  see `salesdw quarantine list` for the quarantined values")
         return "\n".join(lines)
 
@@ -56,35 +62,53 @@ def ingest_summary(settings: Settings, start: dt.date, end: dt.date) -> IngestSu
     if not settings.warehouse_path.exists():
         return summary
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        tables = {r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'raw'"
-        ).fetchall()}
+        tables = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw'"
+            ).fetchall()
+        }
         if "load_log" not in tables:
             return summary
         args = [start, end]
         for source, entity, rows in con.execute(
-                "select source, entity, sum(rows_loaded) from raw.load_log "
-                "where status = 'loaded' and extract_date between ? and ? group by all",
-                args).fetchall():
+            "select source, entity, sum(rows_loaded) from raw.load_log "
+            "where status = 'loaded' and extract_date between ? and ? group by all",
+            args,
+        ).fetchall():
             summary.rows_loaded[f"{source}__{entity}"] = int(rows)
-        summary.quarantined_by_rule = dict(con.execute(
-            "select rule, count(distinct (file, line_number)) from raw.quarantine "
-            "where extract_date between ? and ? group by rule order by rule", args).fetchall())
+        summary.quarantined_by_rule = dict(
+            con.execute(
+                "select rule, count(distinct (file, line_number)) from raw.quarantine "
+                "where extract_date between ? and ? group by rule order by rule",
+                args,
+            ).fetchall()
+        )
         summary.rows_quarantined = con.execute(
             "select count(distinct (file, line_number)) from raw.quarantine "
-            "where extract_date between ? and ?", args).fetchone()[0]
+            "where extract_date between ? and ?",
+            args,
+        ).fetchone()[0]
         summary.rejected = con.execute(
             "select file, message from raw.load_log where status = 'rejected' "
-            "and extract_date between ? and ? order by file", args).fetchall()
+            "and extract_date between ? and ? order by file",
+            args,
+        ).fetchall()
         summary.duplicates = con.execute(
             "select file, message from raw.load_log where status = 'duplicate' "
-            "and extract_date between ? and ? order by file", args).fetchall()
+            "and extract_date between ? and ? order by file",
+            args,
+        ).fetchall()
         summary.drift = con.execute(
             "select source || '__' || entity, column_name from raw.schema_drift "
-            "where extract_date between ? and ? order by 1, 2", args).fetchall()
+            "where extract_date between ? and ? order by 1, 2",
+            args,
+        ).fetchall()
         seen = con.execute(
             "select count(distinct (source, entity, extract_date)) from raw.load_log "
-            "where extract_date between ? and ?", args).fetchone()[0]
+            "where extract_date between ? and ?",
+            args,
+        ).fetchone()[0]
     days = (end - start).days + 1
     summary.entity_days_without_file = days * len(contract.all_entities()) - seen
     return summary

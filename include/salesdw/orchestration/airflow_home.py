@@ -22,17 +22,19 @@ def airflow_env(settings: Settings, landing: str | None = None) -> dict[str, str
     """The environment of an Airflow child process for this home."""
     home = settings.airflow_home
     env = dict(os.environ)
-    env.update({
-        "SALESDW_HOME": str(settings.home),
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(settings.dags_folder),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
-        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(settings.logs_dir),
-        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
-        "AIRFLOW__CORE__ALLOWED_DESERIALIZATION_CLASSES_REGEXP": r"salesdw\..*",
-        "GX_ANALYTICS_ENABLED": "false",
-    })
+    env.update(
+        {
+            "SALESDW_HOME": str(settings.home),
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(settings.dags_folder),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(settings.logs_dir),
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+            "AIRFLOW__CORE__ALLOWED_DESERIALIZATION_CLASSES_REGEXP": r"salesdw\..*",
+            "GX_ANALYTICS_ENABLED": "false",
+        }
+    )
     if landing:
         env["SALESDW_LANDING"] = landing
     return env
@@ -49,17 +51,20 @@ def ensure_airflow_home(settings: Settings) -> None:
     log.info("creating the local Airflow home in %s (first use)", home)
     env = airflow_env(settings)
     _airflow(["db", "migrate"], env)
-    _airflow(["pools", "set", POOL, "1", "DuckDB allows one writer: salesdw's loads queue here"],
-             env)
+    _airflow(
+        ["pools", "set", POOL, "1", "DuckDB allows one writer: salesdw's loads queue here"], env
+    )
     marker.write_text("ok\n")
 
 
 def _airflow(args: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run([sys.executable, "-m", "airflow", *args], env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "airflow", *args], env=env, capture_output=True, text=True
+    )
     if result.returncode != 0:
-        raise RuntimeError(f"airflow {' '.join(args)} failed ({result.returncode}):\n"
-                           f"{result.stderr[-3000:]}")
+        raise RuntimeError(
+            f"airflow {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}"
+        )
 
 
 def run_airflow_cli(settings: Settings, args: list[str]) -> int:
@@ -68,12 +73,16 @@ def run_airflow_cli(settings: Settings, args: list[str]) -> int:
     return subprocess.call([sys.executable, "-m", "airflow", *args], env=airflow_env(settings))
 
 
-def airflow_python(settings: Settings, module: str, args: list[str], landing: str | None,
-                   log_path: Path) -> int:
+def airflow_python(
+    settings: Settings, module: str, args: list[str], landing: str | None, log_path: Path
+) -> int:
     """Run ``python -m module args`` with this home's Airflow environment; output to a log."""
     ensure_airflow_home(settings)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("a", encoding="utf-8") as fh:
-        return subprocess.call([sys.executable, "-m", module, *args],
-                               env=airflow_env(settings, landing), stdout=fh,
-                               stderr=subprocess.STDOUT)
+        return subprocess.call(
+            [sys.executable, "-m", module, *args],
+            env=airflow_env(settings, landing),
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )

@@ -40,9 +40,18 @@ def main(argv: list[str] | None = None) -> int:
                 dag = bag.get_dag(dag_id)
                 run = dag.test(logical_date=logical)
                 states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
-                out.write(json.dumps({"dag_id": dag_id, "date": day.isoformat(),
-                                      "run_id": run.run_id, "state": str(run.state),
-                                      "tasks": states}) + "\n")
+                out.write(
+                    json.dumps(
+                        {
+                            "dag_id": dag_id,
+                            "date": day.isoformat(),
+                            "run_id": run.run_id,
+                            "state": str(run.state),
+                            "tasks": states,
+                        }
+                    )
+                    + "\n"
+                )
                 out.flush()
             day += dt.timedelta(days=1)
     return 0

@@ -36,8 +36,9 @@ class RunSummary:
         return self.error is None and not self.failed_runs and len(self.dag_runs) == expected
 
     def render(self) -> str:
-        lines = [f"salesdw run {self.start} to {self.end} over {self.landing} "
-                 f"({self.seconds:.0f} s)"]
+        lines = [
+            f"salesdw run {self.start} to {self.end} over {self.landing} ({self.seconds:.0f} s)"
+        ]
         ok = len(self.dag_runs) - len(self.failed_runs)
         lines.append(f"Airflow DAG runs: {ok} succeeded, {len(self.failed_runs)} failed")
         for run in self.failed_runs:
@@ -56,26 +57,36 @@ def _state(value: str) -> str:
     return value.rsplit(".", 1)[-1].lower()
 
 
-def run_pipeline(settings: Settings, start: dt.date, end: dt.date, landing: str | None = None
-                 ) -> RunSummary:
+def run_pipeline(
+    settings: Settings, start: dt.date, end: dt.date, landing: str | None = None
+) -> RunSummary:
     """Run ingest_erp, ingest_crm and ingest_support for every date in [start, end]."""
     from salesdw.ingest.report import ingest_summary
 
     landing = landing or settings.landing
     if "://" not in landing and not Path(landing).is_dir():
-        raise FileNotFoundError(f"landing area {landing} does not exist: generate a sample "
-                                "with `salesdw generate --out DIR` or set SALESDW_LANDING")
+        raise FileNotFoundError(
+            f"landing area {landing} does not exist: generate a sample "
+            "with `salesdw generate --out DIR` or set SALESDW_LANDING"
+        )
     began = time.perf_counter()
     summary = RunSummary(start, end, landing)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     summary.log_path = settings.logs_dir / f"salesdw-run-{stamp}.log"
     result_path = settings.logs_dir / f"salesdw-run-{stamp}.jsonl"
-    log.info("running the ingestion DAGs through Airflow, %s to %s; output in %s",
-             start, end, summary.log_path)
-    code = airflow_python(settings, "salesdw.orchestration.dagrun",
-                          ["--from", start.isoformat(), "--to", end.isoformat(),
-                           "--result", str(result_path)],
-                          landing, summary.log_path)
+    log.info(
+        "running the ingestion DAGs through Airflow, %s to %s; output in %s",
+        start,
+        end,
+        summary.log_path,
+    )
+    code = airflow_python(
+        settings,
+        "salesdw.orchestration.dagrun",
+        ["--from", start.isoformat(), "--to", end.isoformat(), "--result", str(result_path)],
+        landing,
+        summary.log_path,
+    )
     if result_path.exists():
         for line in result_path.read_text(encoding="utf-8").splitlines():
             run = json.loads(line)
@@ -83,8 +94,7 @@ def run_pipeline(settings: Settings, start: dt.date, end: dt.date, landing: str 
             run["tasks"] = {t: _state(s) for t, s in run["tasks"].items()}
             summary.dag_runs.append(run)
     if code != 0:
-        summary.error = (f"the Airflow runner exited with code {code}; see "
-                         f"{summary.log_path}")
+        summary.error = f"the Airflow runner exited with code {code}; see {summary.log_path}"
     summary.ingest = ingest_summary(settings, start, end)
     summary.seconds = time.perf_counter() - began
     return summary

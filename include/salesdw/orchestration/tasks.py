@@ -22,8 +22,14 @@ def load_entity(source: str, entity: str, context: dict) -> dict:
     settings = Settings.from_env()
     landing = (context.get("params") or {}).get("landing") or settings.landing
     extract_date = context["logical_date"].date()
-    outcomes = load_entity_day(settings, from_settings(settings, landing), source, entity,
-                               extract_date, dag_run_id=context["run_id"])
+    outcomes = load_entity_day(
+        settings,
+        from_settings(settings, landing),
+        source,
+        entity,
+        extract_date,
+        dag_run_id=context["run_id"],
+    )
     summary = {
         "extract_date": extract_date.isoformat(),
         "files": [o.file for o in outcomes],

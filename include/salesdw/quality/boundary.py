@@ -65,66 +65,100 @@ def _validator_parts(qualified_name: str):
     entity = contract.entity(*qualified_name.split("__"))
     suite = context.suites.add(_suites_module().build_suite(entity))
     source = context.data_sources.add_pandas(f"boundary_{qualified_name}")
-    batch_definition = source.add_dataframe_asset(qualified_name) \
-        .add_batch_definition_whole_dataframe("file")
+    batch_definition = source.add_dataframe_asset(
+        qualified_name
+    ).add_batch_definition_whole_dataframe("file")
     definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=f"boundary_{qualified_name}", data=batch_definition,
-                                suite=suite))
+        gx.ValidationDefinition(
+            name=f"boundary_{qualified_name}", data=batch_definition, suite=suite
+        )
+    )
     return definition
 
 
 def batch_frame(con, entity: Entity):
     """The typed columns of ``_checked`` beside each column's text from ``_landed``."""
     typed = ", ".join(
-        f"cast(c.{col.name} as double) as {col.name}" if col.type == "decimal"
-        else f"c.{col.name}" for col in entity.columns)
-    texts = ", ".join(f"nullif(trim(l.{col.name}), '') as {col.name}__text"
-                      for col in entity.columns)
+        f"cast(c.{col.name} as double) as {col.name}" if col.type == "decimal" else f"c.{col.name}"
+        for col in entity.columns
+    )
+    texts = ", ".join(
+        f"nullif(trim(l.{col.name}), '') as {col.name}__text" for col in entity.columns
+    )
     return con.execute(
         f"select {typed}, {texts}, c._line_number from _checked as c "
         "inner join _landed as l on l._line_number = c._line_number "
-        "order by c._line_number").df()
+        "order by c._line_number"
+    ).df()
 
 
 def validate_checked_batch(con, entity: Entity) -> list[ExpectationResult]:
     """Validate the file staged in ``_checked``/``_landed`` with the entity's suite."""
     frame = batch_frame(con, entity)
     definition = _validator_parts(entity.qualified_name)
-    result = definition.run(batch_parameters={"dataframe": frame},
-                            result_format={"result_format": "SUMMARY",
-                                           "partial_unexpected_count": 5})
+    result = definition.run(
+        batch_parameters={"dataframe": frame},
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},
+    )
     out = []
     for item in result.results:
         config = item.expectation_config
         kwargs = config.kwargs
         meta = config.meta or {}
         res = item.result or {}
-        out.append(ExpectationResult(
-            suite=entity.qualified_name, expectation=config.type,
-            column=kwargs.get("column") or kwargs.get("column_A"),
-            severity=meta.get("severity", "block"), rule=meta.get("rule"),
-            success=bool(item.success),
-            observed_value=None if res.get("observed_value") is None
-            else str(res.get("observed_value")),
-            element_count=res.get("element_count"),
-            unexpected_count=res.get("unexpected_count"),
-            unexpected_sample=[str(v) for v in res.get("partial_unexpected_list") or []],
-        ))
+        out.append(
+            ExpectationResult(
+                suite=entity.qualified_name,
+                expectation=config.type,
+                column=kwargs.get("column") or kwargs.get("column_A"),
+                severity=meta.get("severity", "block"),
+                rule=meta.get("rule"),
+                success=bool(item.success),
+                observed_value=None
+                if res.get("observed_value") is None
+                else str(res.get("observed_value")),
+                element_count=res.get("element_count"),
+                unexpected_count=res.get("unexpected_count"),
+                unexpected_sample=[str(v) for v in res.get("partial_unexpected_list") or []],
+            )
+        )
     failed = [r for r in out if not r.success]
     if failed:
-        log.info("%s: %d expectation(s) failed: %s", entity.qualified_name, len(failed),
-                 "; ".join(f"{r.expectation}({r.column}) x{r.unexpected_count}" for r in failed))
+        log.info(
+            "%s: %d expectation(s) failed: %s",
+            entity.qualified_name,
+            len(failed),
+            "; ".join(f"{r.expectation}({r.column}) x{r.unexpected_count}" for r in failed),
+        )
     return out
 
 
-def record_results(con, results: list[ExpectationResult], file: str, batch_id: str,
-                   dag_run_id: str, extract_date) -> None:
+def record_results(
+    con, results: list[ExpectationResult], file: str, batch_id: str, dag_run_id: str, extract_date
+) -> None:
     """Append results to audit.validation_results (inside the caller's transaction)."""
-    rows = [(r.suite, r.expectation, r.column, r.rule, r.severity, r.success, r.observed_value,
-             r.element_count, r.unexpected_count, json.dumps(r.unexpected_sample,
-                                                             ensure_ascii=False),
-             file, batch_id, dag_run_id, extract_date) for r in results]
+    rows = [
+        (
+            r.suite,
+            r.expectation,
+            r.column,
+            r.rule,
+            r.severity,
+            r.success,
+            r.observed_value,
+            r.element_count,
+            r.unexpected_count,
+            json.dumps(r.unexpected_sample, ensure_ascii=False),
+            file,
+            batch_id,
+            dag_run_id,
+            extract_date,
+        )
+        for r in results
+    ]
     if rows:
         con.executemany(
             "insert into audit.validation_results values "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp)", rows)
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp)",
+            rows,
+        )
