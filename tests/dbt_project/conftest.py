@@ -51,3 +51,16 @@ def dbt_show_module(tmp_path_factory, monkeypatch_module):
 def monkeypatch_module():
     with pytest.MonkeyPatch.context() as mp:
         yield mp
+
+
+@pytest.fixture
+def dbt_invoke(tmp_path):
+    """Run a dbt command on the project (SALESDW_HOME must be set by the test)."""
+    from dbt.cli.main import dbtRunner
+
+    def invoke(*args: str):
+        result = dbtRunner().invoke([*args, *dbt_args(tmp_path / "dbt")])
+        assert result.success, f"dbt {' '.join(args)} failed: {result.exception}"
+        return result
+
+    return invoke
