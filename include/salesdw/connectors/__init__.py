@@ -13,6 +13,8 @@ def from_settings(settings, landing: str | None = None) -> Connector:
     root = landing or settings.landing
     if settings.connector == "local":
         return LocalConnector(root)
-    raise ValueError(
-        f"unknown SALESDW_CONNECTOR {settings.connector!r}: use local, objectstore or sql"
-    )
+    if settings.connector == "objectstore":
+        from salesdw.connectors.objectstore import ObjectStoreConnector
+
+        return ObjectStoreConnector(root)
+    raise ValueError(f"unknown SALESDW_CONNECTOR {settings.connector!r}: use local or objectstore")
