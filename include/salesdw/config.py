@@ -23,6 +23,7 @@ class Settings:
     connector: str
     """Which connector reads the landing area: ``local``, ``objectstore`` or ``sql``."""
     sql_source_uri: str | None
+    sql_source_schema: str
     erp_encoding: str
 
     @classmethod
@@ -35,6 +36,7 @@ class Settings:
             landing=landing,
             connector=env.get("SALESDW_CONNECTOR", "local"),
             sql_source_uri=env.get("SALESDW_SQL_SOURCE_URI"),
+            sql_source_schema=env.get("SALESDW_SQL_SOURCE_SCHEMA", "public"),
             erp_encoding=env.get("SALESDW_ERP_ENCODING", "utf-8-sig"),
         )
 

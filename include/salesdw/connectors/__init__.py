@@ -17,4 +17,15 @@ def from_settings(settings, landing: str | None = None) -> Connector:
         from salesdw.connectors.objectstore import ObjectStoreConnector
 
         return ObjectStoreConnector(root)
-    raise ValueError(f"unknown SALESDW_CONNECTOR {settings.connector!r}: use local or objectstore")
+    if settings.connector == "sql":
+        from salesdw.connectors.sql import SqlConnector
+
+        if not settings.sql_source_uri:
+            raise ValueError(
+                "SALESDW_CONNECTOR=sql needs SALESDW_SQL_SOURCE_URI "
+                "(e.g. postgresql://user@host:5432/replica)"
+            )
+        return SqlConnector(settings.sql_source_uri, settings.sql_source_schema)
+    raise ValueError(
+        f"unknown SALESDW_CONNECTOR {settings.connector!r}: use local, objectstore or sql"
+    )
