@@ -173,3 +173,18 @@
         '\bst\b', 'saint', 'g'
     ), '\s+', ' ', 'g')), '')
 {%- endmacro %}
+
+
+{# Street address for comparison: lower case, no accents, no punctuation, and each word
+   that has a usual abbreviation replaced by it (var street_abbreviations): "435 S. La Cienega
+   Boulevard" and "435 s la cienega blvd" both give "435 s la cienega bd". #}
+{% macro normalize_street(column) -%}
+    {#- linters render var() as a placeholder string: fall back to one pair for them -#}
+    {%- set abbreviations = var("street_abbreviations") if var("street_abbreviations") is mapping else {"avenue": "av"} -%}
+    nullif(array_to_string(list_transform(
+        string_split(trim(regexp_replace(lower(strip_accents({{ column }})), '[^a-z0-9]+', ' ', 'g')), ' '),
+        lambda w: coalesce(map {
+            {%- for word, short in abbreviations.items() %}'{{ word }}': '{{ short }}'{{ ", " if not loop.last }}{% endfor -%}
+        }[w], w)
+    ), ' '), '')
+{%- endmacro %}

@@ -1,0 +1,345 @@
+"""Score client matching against ground truth: generated data and three published data sets.
+
+    python bench/dedup_accuracy.py [--scale 1 --days 30] [--record docs/benchmarks.md]
+
+For each data set the records go through the real normalisation (dbt model
+int_client_records_normalized, built on a throwaway warehouse) and then through three
+matchers: salesdw's (the packaged matching.yml, the same for every data set), plain exact
+matching on the normalised name, and Splink with a default, untuned setup. It prints
+pairwise precision, recall and F1 and the number of clusters against the true number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from salesdw.config import PROJECT_ROOT
+from salesdw.mdm.config import MatchConfig
+from salesdw.mdm.evaluate import PairScores, pairwise_scores
+from salesdw.mdm.matcher import match
+
+REFERENCE = PROJECT_ROOT.parent / "shared" / "reference-data"
+UNIONED_COLUMNS = [
+    "record_key",
+    "source_system",
+    "source_entity",
+    "source_id",
+    "company_name",
+    "siren",
+    "vat_number",
+    "domains",
+    "phone",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "linked_record_key",
+    "owner_crm_user_id",
+    "segment",
+    "industry",
+    "updated_at",
+    "first_seen_on",
+]
+
+
+def _frame(rows: list[dict], system: str) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    frame["source_system"] = system
+    frame["source_entity"] = "records"
+    frame["source_id"] = frame["source_id"].astype(str)
+    frame["record_key"] = system + "|records|" + frame["source_id"]
+    for column in UNIONED_COLUMNS:
+        if column not in frame:
+            frame[column] = None
+    frame["domains"] = [[] for _ in range(len(frame))]
+    frame["first_seen_on"] = dt.date(2026, 1, 1)
+    return frame[UNIONED_COLUMNS]
+
+
+def chicago() -> tuple[pd.DataFrame, dict[str, str]]:
+    rows, truth = [], {}
+    path = REFERENCE / "organisations_chicago" / "csv_example_input_with_true_ids.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            rows.append(
+                {
+                    "source_id": r["Id"],
+                    "company_name": r["Site name"],
+                    "street": r["Address"],
+                    "postal_code": r["Zip"],
+                    "phone": r["Phone"],
+                }
+            )
+            truth[f"ref|records|{r['Id']}"] = r["True Id"]
+    return _frame(rows, "ref"), truth
+
+
+def restaurants_dirty() -> tuple[pd.DataFrame, dict[str, str]]:
+    folder = REFERENCE / "restaurants_dirty"
+    profiles = pd.read_csv(folder / "restaurant_profiles.csv", dtype=str).fillna("")
+    rows = [
+        {
+            "source_id": r.id,
+            "company_name": r.name,
+            "street": r.addr,
+            "phone": r.phone,
+            "city": r.city,
+        }
+        for r in profiles.itertuples()
+    ]
+    pairs = pd.read_csv(folder / "true_pairs.csv", dtype=str)
+    truth = _components(
+        [f"ref|records|{i}" for i in profiles.id],
+        [(f"ref|records|{a}", f"ref|records|{b}") for a, b in pairs.itertuples(index=False)],
+    )
+    return _frame(rows, "ref"), truth
+
+
+def restaurants_two_sources() -> tuple[pd.DataFrame, dict[str, str]]:
+    folder = REFERENCE / "restaurants_two_sources"
+    frames, keys = [], []
+    for name in ("rest1", "rest2"):
+        table = pd.read_csv(folder / f"{name}.csv", dtype=str).fillna("")
+        rows = [
+            {
+                "source_id": r.id,
+                "company_name": r.name,
+                "street": r.street,
+                "phone": r.phone_number,
+            }
+            for r in table.itertuples()
+        ]
+        frames.append(_frame(rows, name))
+        keys += [f"{name}|records|{i}" for i in table.id]
+    matches = pd.read_csv(folder / "true_matches.csv", dtype=str)
+    truth = _components(
+        keys,
+        [(f"rest1|records|{a}", f"rest2|records|{b}") for a, b in matches.itertuples(index=False)],
+    )
+    return pd.concat(frames, ignore_index=True), truth
+
+
+def _components(keys: list[str], pairs: list[tuple[str, str]]) -> dict[str, str]:
+    parent = {k: k for k in keys}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[find(a)] = find(b)
+    return {k: find(k) for k in keys}
+
+
+def generated(scale: int, days: int, workdir: Path) -> tuple[Path, dict[str, str]]:
+    """A generated sample loaded by the real loader; returns its warehouse and truth."""
+    from salesdw import contract
+    from salesdw.config import Settings
+    from salesdw.connectors import LocalConnector
+    from salesdw.generate import generate
+    from salesdw.ingest.loader import load_entity_day
+
+    landing = workdir / "landing"
+    start = dt.date(2026, 1, 1)
+    generate(landing, scale=scale, start=start, days=days, seed=42)
+    os.environ["SALESDW_HOME"] = str(workdir / "home")
+    settings = Settings.from_env()
+    entities = [e for e in contract.all_entities() if e.qualified_name in _CLIENT_ENTITIES]
+    for i in range(days):
+        for e in entities:
+            load_entity_day(
+                settings,
+                LocalConnector(landing),
+                e.source,
+                e.name,
+                start + dt.timedelta(i),
+                "bench",
+            )
+    with (landing / "_ground_truth" / "source_records.csv").open(encoding="utf-8") as f:
+        truth = {
+            f"{r['source_system']}|{r['source_entity']}|{r['source_id']}": r["true_client_id"]
+            for r in csv.DictReader(f)
+        }
+    return settings.warehouse_path, truth
+
+
+_CLIENT_ENTITIES = {
+    "erp__customers",
+    "crm__accounts",
+    "crm__contacts",
+    "support__organizations",
+    "support__tickets",
+}
+
+
+def dbt_normalise(home: Path, select: str) -> None:
+    env = dict(os.environ, SALESDW_HOME=str(home))
+    dbt_dir = PROJECT_ROOT / "dbt_project"
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "run",
+            "--select",
+            select,
+            "--project-dir",
+            str(dbt_dir),
+            "--profiles-dir",
+            str(dbt_dir),
+            "--target-path",
+            str(home / "dbt-target"),
+            "--log-path",
+            str(home / "dbt-logs"),
+            "--quiet",
+        ],
+        check=True,
+        env=env,
+    )
+
+
+def reference_warehouse(frame: pd.DataFrame, home: Path) -> Path:
+    """A throwaway warehouse whose unioned client records are `frame`, then normalised."""
+    warehouse = home / "warehouse" / "salesdw.duckdb"
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema if not exists intermediate")
+        con.register("frame", frame)
+        con.execute(
+            "create or replace table intermediate.int_client_records_unioned as "
+            "select * replace (cast(domains as varchar[]) as domains, "
+            "cast(updated_at as timestamp) as updated_at) from frame"
+        )
+    dbt_normalise(home, "int_client_records_normalized")
+    return warehouse
+
+
+def score_salesdw(warehouse: Path, truth: dict[str, str]) -> tuple[PairScores, float]:
+    with duckdb.connect(str(warehouse)) as con:
+        started = time.perf_counter()
+        match(con, "intermediate.int_client_records_normalized", MatchConfig.load())
+        elapsed = time.perf_counter() - started
+        predicted = dict(con.execute("select record_key, cluster from m_assignments").fetchall())
+    return pairwise_scores(predicted, truth), elapsed
+
+
+def score_exact_names(warehouse: Path, truth: dict[str, str]) -> PairScores:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        predicted = dict(
+            con.execute(
+                "select record_key, coalesce(name_norm, record_key) "
+                "from intermediate.int_client_records_normalized"
+            ).fetchall()
+        )
+    return pairwise_scores(predicted, truth)
+
+
+def score_splink_default(warehouse: Path, truth: dict[str, str]) -> PairScores:
+    """Splink as a typical user sets it up: name, street, postcode, city and phone
+    comparisons, prefix blocking, EM training, the default 0.9 probability threshold."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        frame = con.execute(
+            "select record_key as unique_id, name_norm, street, postcode, city, phone "
+            "from intermediate.int_client_records_normalized"
+        ).df()
+    frame["name_prefix"] = frame["name_norm"].str[:4]
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.JaroWinklerAtThresholds("name_norm", [0.9, 0.7]),
+            cl.JaroWinklerAtThresholds("street", [0.9, 0.7]),
+            cl.ExactMatch("postcode"),
+            cl.ExactMatch("city"),
+            cl.ExactMatch("phone"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("name_prefix"),
+            block_on("phone"),
+            block_on("street"),
+        ],
+    )
+    linker = Linker(frame, settings, db_api=DuckDBAPI())
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    for rule in (block_on("name_prefix"), block_on("phone")):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except Exception as exc:  # noqa: BLE001 - a default setup that cannot train is a result
+            print(f"  splink EM on {rule} failed: {exc}", file=sys.stderr)
+    predictions = linker.inference.predict(threshold_match_probability=0.9)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.9)
+    predicted = dict(clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]].values)
+    return pairwise_scores(predicted, truth)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--skip-splink", action="store_true")
+    parser.add_argument(
+        "--only", choices=["generated", "chicago", "restaurants_dirty", "restaurants_two_sources"]
+    )
+    args = parser.parse_args(argv)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="salesdw-dedup-") as tmp:
+        sets = []
+        if args.only in (None, "generated"):
+            warehouse, truth = generated(args.scale, args.days, Path(tmp) / "generated")
+            dbt_normalise(warehouse.parent.parent, "+int_client_records_normalized")
+            sets.append((f"generated scale {args.scale}, {args.days} days", warehouse, truth))
+        for name, loader in (
+            ("chicago", chicago),
+            ("restaurants_dirty", restaurants_dirty),
+            ("restaurants_two_sources", restaurants_two_sources),
+        ):
+            if args.only in (None, name):
+                frame, truth = loader()
+                sets.append((name, reference_warehouse(frame, Path(tmp) / name), truth))
+        for name, warehouse, truth in sets:
+            ours, seconds = score_salesdw(warehouse, truth)
+            row = {
+                "data set": name,
+                "salesdw": ours,
+                "seconds": seconds,
+                "exact": score_exact_names(warehouse, truth),
+            }
+            if not args.skip_splink:
+                row["splink"] = score_splink_default(warehouse, truth)
+            results.append(row)
+            print(_line(row), flush=True)
+    return 0
+
+
+def _line(row: dict) -> str:
+    def fmt(s: PairScores) -> str:
+        return (
+            f"P {s.precision:.4f} R {s.recall:.4f} F1 {s.f1:.4f} "
+            f"clusters {s.predicted_clusters} (true {s.true_clusters})"
+        )
+
+    parts = [
+        f"{row['data set']}:",
+        f"salesdw {fmt(row['salesdw'])} in {row['seconds']:.2f} s",
+        f"exact names {fmt(row['exact'])}",
+    ]
+    if "splink" in row:
+        parts.append(f"splink default {fmt(row['splink'])}")
+    return "\n  ".join(parts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+{#
+    The match attributes of every client source record, normalised (macros/normalize.sql):
+    the input of the matcher (salesdw.mdm), which runs between this model and the marts.
+    A record with no usable name nor identifier is kept and flagged, never dropped.
+#}
+
+with
+
+records as (
+
+    select * from {{ ref('int_client_records_unioned') }}
+
+),
+
+normalised as (
+
+    select
+        record_key,
+        source_system,
+        source_entity,
+        source_id,
+        first_seen_on,
+        company_name,
+        {{ normalize_company_name('company_name') }} as name_norm,
+        -- the identifier in a VAT number is key-checked, so it wins over a typed SIREN
+        coalesce({{ siren_from_fr_vat('vat_number') }}, {{ valid_siren('siren') }}) as siren,
+        list_sort(list_distinct(list_filter(
+            list_transform(coalesce(domains, []), lambda d: lower(trim(d))),
+            lambda d: {{ corporate_domain('d') }} is not null and d <> ''
+        ))) as domains,
+        coalesce(
+            {{ phone_e164('phone') }},
+            case when length({{ digits_only('phone') }}) >= 7 then {{ digits_only('phone') }} end
+        ) as phone,
+        {{ normalize_street('street') }} as street,
+        coalesce({{ postcode_fr('postal_code') }}, nullif({{ digits_only('postal_code') }}, ''))
+            as postcode,
+        {{ normalize_city('city') }} as city,
+        linked_record_key
+    from records
+
+)
+
+select
+    *,
+    {{ company_name_token_key('name_norm') }} as name_key,
+    regexp_extract(street, '^[0-9]+', 0) as street_number,
+    (
+        name_norm is null and siren is null and len(domains) = 0 and phone is null
+        and linked_record_key is null
+    ) as is_unmatchable
+from normalised
