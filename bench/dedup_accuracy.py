@@ -272,7 +272,8 @@ def score_splink_default(warehouse: Path, truth: dict[str, str]) -> PairScores:
             block_on("street"),
         ],
     )
-    linker = Linker(frame, settings, db_api=DuckDBAPI())
+    # Splink 5: the frame is registered with the backend first
+    linker = Linker(DuckDBAPI().register(frame), settings)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
     for rule in (block_on("name_prefix"), block_on("phone")):
         try:
