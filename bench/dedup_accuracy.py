@@ -26,6 +26,7 @@ import pandas as pd
 
 from salesdw.config import PROJECT_ROOT
 from salesdw.mdm.config import MatchConfig
+from salesdw.mdm.engine import FORCED, cluster
 from salesdw.mdm.evaluate import PairScores, pairwise_scores
 from salesdw.mdm.matcher import match
 
@@ -131,17 +132,12 @@ def restaurants_two_sources() -> tuple[pd.DataFrame, dict[str, str]]:
 
 
 def _components(keys: list[str], pairs: list[tuple[str, str]]) -> dict[str, str]:
-    parent = {k: k for k in keys}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        parent[find(a)] = find(b)
-    return {k: find(k) for k in keys}
+    """True clusters: the connected components of the true pairs (the matcher's own
+    clustering, with every true pair forced and nothing kept apart)."""
+    index = {k: i for i, k in enumerate(keys)}
+    links = [(FORCED, index[a], index[b], 0.0) for a, b in pairs]
+    labels = cluster(len(keys), links, [], [], 0.0).labels
+    return {k: keys[labels[i]] for k, i in index.items()}
 
 
 def generated(scale: int, days: int, workdir: Path) -> tuple[Path, dict[str, str]]:

@@ -8,14 +8,11 @@ intermediate.int_client_records_normalized; see docs/master-data.md.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 import duckdb
 
 from salesdw.mdm.config import Comparison, MatchConfig
-
-log = logging.getLogger(__name__)
 
 # Why a pair is linked, strongest first: a steward's decision, a deterministic rule, a score,
 # a lone name-only record whose name points at one client only.
@@ -75,10 +72,11 @@ def _level_weight_sql(comparison: Comparison) -> str:
     branches = [f"when {comparison.null_when} then 0.0"]
     for level in comparison.levels:
         if level.tf is not None:
-            weight = (
-                f"least({float(level.max_weight or 99)}, greatest({float(level.min_weight or 0)},"
-                f" log2({float(level.m)} / tf_{level.tf}.share)))"
-            )
+            weight = f"log2({float(level.m)} / tf_{level.tf}.share)"
+            if level.min_weight is not None:
+                weight = f"greatest({float(level.min_weight)}, {weight})"
+            if level.max_weight is not None:
+                weight = f"least({float(level.max_weight)}, {weight})"
         else:
             weight = f"{float(level.weight)}"
         branches.append(f"when {level.when} then {weight}")

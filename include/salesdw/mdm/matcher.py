@@ -67,9 +67,11 @@ def match(
     n_records = con.execute("select count(*) from m_records").fetchone()[0]
     links, hard, soft = _links(con, config)
     outcome = engine.cluster(n_records, links, hard, soft, config.ambiguity_margin)
+    # name-only records are judged against the clients the other links made: a second pass
     name_only = _name_only_links(con, config, outcome.labels)
-    links += name_only
-    outcome = engine.cluster(n_records, links, hard, soft, config.ambiguity_margin)
+    if name_only:
+        links += name_only
+        outcome = engine.cluster(n_records, links, hard, soft, config.ambiguity_margin)
     _write_assignments(con, outcome, links)
     _write_evidence(con, config, outcome)
 
@@ -108,6 +110,15 @@ def _add_override_pairs(con: duckdb.DuckDBPyConnection, overrides: tuple[Overrid
         """,
     )
     con.unregister("overrides_frame")
+    engine.run_sql(
+        con,
+        "m_pair_overrides",
+        """
+        select * from m_overrides where is_applicable
+        -- the latest line of the seed wins when a pair is overridden twice
+        qualify row_number() over (partition by l_rid, r_rid order by override_id desc) = 1
+        """,
+    )
     con.execute(
         """
         insert into m_pairs
@@ -129,11 +140,7 @@ def _links(con: duckdb.DuckDBPyConnection, config: MatchConfig):
             scored.conflict,
             overrides.decision as override_decision
         from m_scored as scored
-        left join (
-            -- the latest line of the seed wins when a pair is overridden twice
-            select * from m_overrides where is_applicable
-            qualify row_number() over (partition by l_rid, r_rid order by override_id desc) = 1
-        ) as overrides using (l_rid, r_rid)
+        left join m_pair_overrides as overrides using (l_rid, r_rid)
         where scored.rule is not null
             or scored.conflict is not null
             or overrides.decision is not null
@@ -333,10 +340,7 @@ def _write_evidence(con, config: MatchConfig, outcome: engine.Clustering) -> Non
             end as decision
         from m_scored as scored
         left join decisions_frame as decisions using (l_rid, r_rid)
-        left join (
-            select * from m_overrides where is_applicable
-            qualify row_number() over (partition by l_rid, r_rid order by override_id desc) = 1
-        ) as overrides using (l_rid, r_rid)
+        left join m_pair_overrides as overrides using (l_rid, r_rid)
         where decisions.decision is not null
             or overrides.decision is not null
             or scored.total_weight >= {config.near_miss_threshold}
