@@ -77,7 +77,10 @@ class MatchConfig:
 
     @classmethod
     def parse(cls, text: str, source: str = "<string>") -> MatchConfig:
-        doc = yaml.safe_load(text) or {}
+        try:
+            doc = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise MatchConfigError(f"{source}: not valid YAML: {exc}") from exc
         try:
             thresholds = doc["thresholds"]
             config = cls(
