@@ -19,6 +19,7 @@ EPILOG = """\
 Typical session:
   salesdw generate --out sample --scale 1 --days 30   # messy sample extracts + ground truth
   salesdw run --landing sample --from 2026-01-01 --to 2026-01-30
+  salesdw build                                        # dbt, master data, marts
   salesdw query "select count(*) from raw.erp__customers"
 
 All state lives under $SALESDW_HOME (default ./.salesdw): the warehouse, the local Airflow
@@ -77,6 +78,22 @@ def _date_range(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
     if args.date_to < args.date_from:
         raise CliError(f"--to {args.date_to} is before --from {args.date_from}")
     return args.date_from, args.date_to
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from salesdw.mdm.run import MasterDataError
+    from salesdw.transform import BuildError, build
+
+    settings = Settings.from_env()
+    if not settings.warehouse_path.exists():
+        raise CliError(f"no warehouse at {settings.warehouse_path}: run `salesdw run` first")
+    try:
+        summary = build(settings)
+    except (BuildError, MasterDataError) as exc:
+        print(f"salesdw build: {exc}", file=sys.stderr)
+        return 1
+    print(summary.render())
+    return 0
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
@@ -155,6 +172,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--landing", help="landing area (default: $SALESDW_LANDING, or $SALESDW_HOME/landing)"
     )
     run.set_defaults(handler=_cmd_run)
+
+    build = sub.add_parser(
+        "build",
+        help="build the warehouse from the raw layer: dbt, master data, marts",
+        description="Run dbt on what the raw layer holds (seeds, staging, intermediate), "
+        "then the master-data run that gives every client source record a stable client id "
+        "(docs/master-data.md), then dbt again for the marts. The transform DAG does the same "
+        "three steps as tasks.",
+    )
+    build.set_defaults(handler=_cmd_build)
 
     query = sub.add_parser(
         "query",

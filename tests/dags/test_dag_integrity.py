@@ -29,7 +29,9 @@ for dag_id, dag in bag.dags.items():
         "tags": sorted(dag.tags), "max_active_runs": dag.max_active_runs,
         "start_tz": str(dag.start_date.tzinfo), "catchup": dag.catchup,
         "doc": (dag.doc_md or "")[:3],
+        "schedule": type(dag.timetable).__name__,
         "tasks": {t.task_id: {"retries": t.retries, "pool": t.pool,
+                              "upstream": sorted(t.upstream_task_ids),
                               "outlets": [o.name for o in t.outlets]} for t in dag.tasks},
     }
 print(json.dumps(out))
@@ -65,7 +67,22 @@ def dagbag(tmp_path_factory):
 
 def test_dags_import_without_errors(dagbag):
     assert dagbag["errors"] == {}
-    assert set(dagbag["dags"]) == {"ingest_erp", "ingest_crm", "ingest_support"}
+    assert set(dagbag["dags"]) == {"ingest_erp", "ingest_crm", "ingest_support", "transform"}
+
+
+def test_transform_dag_shape(dagbag):
+    dag = dagbag["dags"]["transform"]
+    assert {"salesdw", "transform"} <= set(dag["tags"])
+    assert dag["max_active_runs"] == 1 and dag["start_tz"] == "UTC" and dag["doc"] == "## "
+    assert {t: v["upstream"] for t, v in dag["tasks"].items()} == {
+        "dbt_build_upstream": [],
+        "master_data": ["dbt_build_upstream"],
+        "dbt_build_marts": ["master_data"],
+    }
+    assert dag["schedule"] == "AssetTriggeredTimetable", "scheduled on raw data, not a clock"
+    for task in dag["tasks"].values():
+        assert task["retries"] >= 1
+        assert task["pool"] == "duckdb_writer"
 
 
 @pytest.mark.parametrize("source", ["erp", "crm", "support"])

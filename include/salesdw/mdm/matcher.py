@@ -7,7 +7,8 @@ stable client ids and for the run to persist:
 - m_assignments: one row per record, its cluster (the rid of its anchor) and the strongest
   link that holds it there (`link_rule`, `link_weight`);
 - m_evidence: one row per compared attribute of every linked, refused, forced or near-miss
-  pair, with the level, the weight and the pair's decision.
+  pair, with the level, the weight and the pair's decision;
+- m_override_outcomes: what each steward override did (applied, superseded, not applicable).
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def match(
         outcome = engine.cluster(n_records, links, hard, soft, config.ambiguity_margin)
     _write_assignments(con, outcome, links)
     _write_evidence(con, config, outcome)
+    _write_override_outcomes(con, outcome)
 
     stats = MatchStats(
         records=n_records,
@@ -101,6 +103,8 @@ def _add_override_pairs(con: duckdb.DuckDBPyConnection, overrides: tuple[Overrid
         """
         select
             overrides.*,
+            l.rid as left_rid,
+            r.rid as right_rid,
             least(l.rid, r.rid) as l_rid,
             greatest(l.rid, r.rid) as r_rid,
             l.rid is not null and r.rid is not null and l.rid <> r.rid as is_applicable
@@ -374,3 +378,45 @@ def _write_evidence(con, config: MatchConfig, outcome: engine.Clustering) -> Non
         inner join m_records as r on r.rid = pairs.r_rid
         """,
     )
+
+
+def _write_override_outcomes(con, outcome: engine.Clustering) -> None:
+    con.register(
+        "labels_frame",
+        pd.DataFrame({"rid": range(len(outcome.labels)), "cluster": outcome.labels}),
+    )
+    engine.run_sql(
+        con,
+        "m_override_outcomes",
+        """
+        select
+            overrides.override_id,
+            overrides.left_record_key,
+            overrides.right_record_key,
+            overrides.decision,
+            case
+                when chosen.override_id is not null then 'applied'
+                when overrides.is_applicable then 'superseded'
+                else 'not_applicable'
+            end as status,
+            case
+                when chosen.override_id is null and overrides.is_applicable
+                    then 'a later override of the same pair wins'
+                when overrides.left_rid is null and overrides.right_rid is null
+                    then 'neither record exists'
+                when overrides.left_rid is null or overrides.right_rid is null
+                    then 'record ' || case when overrides.left_rid is null
+                        then overrides.left_record_key else overrides.right_record_key
+                    end || ' does not exist'
+                when not overrides.is_applicable then 'both sides are the same record'
+                when overrides.decision = 'match' then 'records linked in one client'
+                when l_labels.cluster <> r_labels.cluster then 'records kept in two clients'
+                else 'records still in one client: forced matches chain them together'
+            end as detail
+        from m_overrides as overrides
+        left join m_pair_overrides as chosen using (override_id)
+        left join labels_frame as l_labels on l_labels.rid = overrides.l_rid
+        left join labels_frame as r_labels on r_labels.rid = overrides.r_rid
+        """,
+    )
+    con.unregister("labels_frame")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from salesdw.config import Settings
 from salesdw.orchestration.airflow_home import airflow_python
+from salesdw.orchestration.names import TRANSFORM_DAG_ID
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ class RunSummary:
     seconds: float = 0.0
     log_path: Path | None = None
     error: str | None = None
+    warehouse: str | None = None
 
     @property
     def failed_runs(self) -> list[dict]:
@@ -32,15 +34,18 @@ class RunSummary:
 
     @property
     def ok(self) -> bool:
-        expected = 3 * ((self.end - self.start).days + 1)
+        expected = 3 * ((self.end - self.start).days + 1) + 1  # and one transform run
         return self.error is None and not self.failed_runs and len(self.dag_runs) == expected
 
     def render(self) -> str:
         lines = [
             f"salesdw run {self.start} to {self.end} over {self.landing} ({self.seconds:.0f} s)"
         ]
-        ok = len(self.dag_runs) - len(self.failed_runs)
-        lines.append(f"Airflow DAG runs: {ok} succeeded, {len(self.failed_runs)} failed")
+        ingest = [r for r in self.dag_runs if r["dag_id"] != TRANSFORM_DAG_ID]
+        failed = [r for r in ingest if r["state"] != "success"]
+        lines.append(
+            f"Airflow DAG runs: {len(ingest) - len(failed)} succeeded, {len(failed)} failed"
+        )
         for run in self.failed_runs:
             bad = {t: s for t, s in run["tasks"].items() if s not in ("success", "skipped")}
             lines.append(f"  FAILED {run['dag_id']} {run['date']} ({run['run_id']}): {bad}")
@@ -48,6 +53,14 @@ class RunSummary:
             lines.append(f"ERROR: {self.error}")
         if self.ingest is not None:
             lines.append(self.ingest.render())
+        for run in self.dag_runs:
+            if run["dag_id"] == TRANSFORM_DAG_ID:
+                lines.append(
+                    f"Transform DAG run ({run['run_id']}): {run['state']}; "
+                    + ", ".join(f"{t} {s}" for t, s in run["tasks"].items())
+                )
+        if self.warehouse:
+            lines.append(self.warehouse)
         if self.log_path:
             lines.append(f"Airflow output: {self.log_path}")
         return "\n".join(lines)
@@ -83,7 +96,15 @@ def run_pipeline(
     code = airflow_python(
         settings,
         "salesdw.orchestration.dagrun",
-        ["--from", start.isoformat(), "--to", end.isoformat(), "--result", str(result_path)],
+        [
+            "--from",
+            start.isoformat(),
+            "--to",
+            end.isoformat(),
+            "--result",
+            str(result_path),
+            "--transform",
+        ],
         landing,
         summary.log_path,
     )
@@ -96,5 +117,40 @@ def run_pipeline(
     if code != 0:
         summary.error = f"the Airflow runner exited with code {code}; see {summary.log_path}"
     summary.ingest = ingest_summary(settings, start, end)
+    summary.warehouse = warehouse_summary(settings)
     summary.seconds = time.perf_counter() - began
     return summary
+
+
+def warehouse_summary(settings: Settings) -> str | None:
+    """What the last master-data run decided, read back from the warehouse."""
+    import duckdb
+
+    if not settings.warehouse_path.exists():
+        return None
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        found = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'dim_clients'"
+        ).fetchone()[0]
+        if not found:
+            return None
+        run = con.execute(
+            "select run_id, records, clients, clients_created, clients_merged, clients_split "
+            "from mdm.match_runs order by run_id desc limit 1"
+        ).fetchone()
+        by_rule = con.execute(
+            "select link_rule, count(*) from marts.map_client_source_ids "
+            "group by all order by 2 desc, 1"
+        ).fetchall()
+    lines = [
+        f"Master data (run {run[0]}): {run[1]:,} client source records -> {run[2]:,} clients "
+        f"({run[3]} new, {run[4]} merged, {run[5]} split this run)",
+        "  records by the link that holds them:",
+    ]
+    lines += [f"    {rule:<36}{n:>9,}" for rule, n in by_rule]
+    lines.append(
+        "  marts: marts.dim_clients, marts.map_client_source_ids, "
+        "marts.client_match_evidence, marts.map_client_ids, marts.client_id_history"
+    )
+    return "\n".join(lines)

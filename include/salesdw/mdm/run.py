@@ -1,0 +1,147 @@
+"""One master-data run: read the normalised records and the steward overrides, match, name
+the clients, and store the result in the `mdm` schema (see state.py).
+
+The steps around it are dbt's: `salesdw build` runs dbt up to the normalised records, then
+this, then the marts that read the `mdm` tables (see salesdw.transform).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from salesdw.mdm import ids, matcher, state
+from salesdw.mdm.config import MatchConfig
+
+log = logging.getLogger(__name__)
+
+RECORDS = "intermediate.int_client_records_normalized"
+OVERRIDES = "seeds.steward_overrides"
+DECISIONS = ("match", "non_match")
+
+
+class MasterDataError(ValueError):
+    """The inputs of a master-data run are missing or invalid."""
+
+
+@dataclass(frozen=True)
+class MasterDataRun:
+    run_id: int
+    match: matcher.MatchStats
+    ids: ids.IdStats
+    overrides_applied: int
+    overrides_not_applied: int
+    seconds: float
+
+
+def run_master_data(warehouse: Path | str, config: MatchConfig | None = None) -> MasterDataRun:
+    """Match the current client records of `warehouse` and persist stable client ids."""
+    config = config or MatchConfig.load()
+    started = dt.datetime.now()
+    with duckdb.connect(str(warehouse)) as con:
+        _require_table(con, RECORDS, "run `dbt build --select +int_client_records_normalized`")
+        overrides = read_overrides(con)
+        state.ensure(con)
+        run_id = state.next_run_id(con)
+        log.info("master data run %s: %s, config %s", run_id, warehouse, config.source)
+        match_stats = matcher.match(con, RECORDS, config, overrides)
+        id_stats = ids.assign(con, run_id)
+        outcomes = dict(
+            con.execute(
+                "select status = 'applied', count(*) from m_override_outcomes group by all"
+            ).fetchall()
+        )
+        finished = dt.datetime.now()
+        state.persist(
+            con,
+            run_id,
+            {
+                "started_at": started,
+                "finished_at": finished,
+                "config_path": config.source,
+                "config_sha256": config.sha256,
+                "overrides_sha256": _overrides_digest(overrides),
+                "records": match_stats.records,
+                "candidate_pairs": match_stats.candidate_pairs,
+                "skipped_blocks": match_stats.skipped_blocks,
+                "linked_pairs": match_stats.linked_pairs,
+                "clients": id_stats.clients,
+                "clients_created": id_stats.created,
+                "clients_merged": id_stats.merged,
+                "clients_split": id_stats.split,
+                "clients_restored": id_stats.restored,
+                "clients_emptied": id_stats.emptied,
+                "records_moved": id_stats.records_moved,
+                "overrides_applied": outcomes.get(True, 0),
+                "overrides_not_applied": outcomes.get(False, 0),
+            },
+        )
+    result = MasterDataRun(
+        run_id=run_id,
+        match=match_stats,
+        ids=id_stats,
+        overrides_applied=outcomes.get(True, 0),
+        overrides_not_applied=outcomes.get(False, 0),
+        seconds=(finished - started).total_seconds(),
+    )
+    log.info("master data run %s done: %s", run_id, result)
+    return result
+
+
+def read_overrides(con: duckdb.DuckDBPyConnection) -> tuple[matcher.Override, ...]:
+    """The steward overrides seed, checked row by row (an empty seed is fine)."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'seeds' and table_name = 'steward_overrides'"
+    ).fetchone()[0]
+    if not exists:
+        log.warning("no %s table: run `dbt seed`; matching without steward overrides", OVERRIDES)
+        return ()
+    rows = con.execute(
+        f"""
+        select
+            cast(override_id as varchar),
+            left_source_system || '|' || left_source_entity || '|' || left_source_id,
+            right_source_system || '|' || right_source_entity || '|' || right_source_id,
+            cast(decision as varchar),
+            coalesce(cast(reason as varchar), '')
+        from {OVERRIDES}
+        order by override_id
+        """
+    ).fetchall()
+    problems = []
+    for override_id, left, right, decision, _reason in rows:
+        row = f"override_id {override_id!r}"
+        if not override_id:
+            problems.append("a row with an empty override_id")
+        if left is None or right is None:
+            problems.append(
+                f"{row}: a left_/right_ source_system, source_entity or source_id is empty"
+            )
+        if decision not in DECISIONS:
+            problems.append(
+                f"{row}: column decision is {decision!r}, expected one of {', '.join(DECISIONS)}"
+            )
+    if problems:
+        raise MasterDataError("dbt_project/seeds/steward_overrides.csv: " + "; ".join(problems))
+    return tuple(matcher.Override(*row) for row in rows)
+
+
+def _overrides_digest(overrides: tuple[matcher.Override, ...]) -> str:
+    text = "\n".join("|".join(map(str, o.__dict__.values())) for o in overrides)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _require_table(con: duckdb.DuckDBPyConnection, name: str, hint: str) -> None:
+    schema, table = name.split(".")
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()[0]
+    if not found:
+        raise MasterDataError(f"{name} does not exist in the warehouse: {hint}")
