@@ -290,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=["generated", "chicago", "restaurants_dirty", "restaurants_two_sources"]
     )
+    parser.add_argument("--record", type=Path, help="append the figures to this markdown file")
     args = parser.parse_args(argv)
     results = []
     with tempfile.TemporaryDirectory(prefix="salesdw-dedup-") as tmp:
@@ -318,7 +319,36 @@ def main(argv: list[str] | None = None) -> int:
                 row["splink"] = score_splink_default(warehouse, truth)
             results.append(row)
             print(_line(row), flush=True)
+    if args.record:
+        _record(args.record, results, argv if argv is not None else sys.argv[1:])
     return 0
+
+
+def _record(path: Path, results: list[dict], argv: list[str]) -> None:
+    import platform
+
+    lines = [
+        f"\n`python bench/dedup_accuracy.py {' '.join(argv)}` on "
+        f"{platform.node() or 'this machine'} ({os.cpu_count()} cores), "
+        f"{dt.date.today().isoformat()}; one matching.yml (sha256 "
+        f"{MatchConfig.load().sha256[:12]}) for every data set:\n",
+        "| data set | method | precision | recall | F1 | clusters (true) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in results:
+        for label, key in (
+            ("salesdw", "salesdw"),
+            ("exact normalised names", "exact"),
+            ("Splink, untuned", "splink"),
+        ):
+            if key in row:
+                s = row[key]
+                lines.append(
+                    f"| {row['data set']} | {label} | {s.precision:.4f} | {s.recall:.4f} | "
+                    f"{s.f1:.4f} | {s.predicted_clusters:,} ({s.true_clusters:,}) |"
+                )
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _line(row: dict) -> str:

@@ -68,7 +68,7 @@ def match(
     n_records = con.execute("select count(*) from m_records").fetchone()[0]
     links, hard, soft = _links(con, config)
     outcome = engine.cluster(n_records, links, hard, soft, config.ambiguity_margin)
-    # name-only records are judged against the clients the other links made: a second pass
+    # records still alone are judged by name against the clients the other links made
     name_only = _name_only_links(con, config, outcome.labels)
     if name_only:
         links += name_only
@@ -168,7 +168,8 @@ def _links(con: duckdb.DuckDBPyConnection, config: MatchConfig):
 
 
 def _name_only_links(con, config: MatchConfig, labels: list[int]):
-    """Links for lone name-only records whose name points clearly at one client."""
+    """Links for records still alone whose name points clearly at one client (see the
+    name_only_records section of matching.yml)."""
     con.register("labels_frame", pd.DataFrame({"rid": range(len(labels)), "cluster": labels}))
     sparse = config.name_only_when
     rows = con.execute(
@@ -185,10 +186,13 @@ def _name_only_links(con, config: MatchConfig, labels: list[int]):
             select cluster, count(*) as size from labels_frame group by all
         ),
 
+        -- pairs where nothing compared besides the name disagrees
         oriented as (
             select l_rid as lone, r_rid as other, name_weight from m_scored
+            where total_weight >= name_weight
             union all
             select r_rid, l_rid, name_weight from m_scored
+            where total_weight >= name_weight
         ),
 
         candidates as (
@@ -203,8 +207,7 @@ def _name_only_links(con, config: MatchConfig, labels: list[int]):
             inner join labels_frame as lone_labels on lone_labels.rid = oriented.lone
             inner join sizes on sizes.cluster = lone_labels.cluster
             inner join labels_frame as labels on labels.rid = oriented.other
-            where lone_records.is_name_only
-                and lone_records.is_long_name
+            where lone_records.is_long_name
                 and not other_records.is_name_only
                 and sizes.size = 1
             group by all
@@ -225,16 +228,27 @@ def _name_only_links(con, config: MatchConfig, labels: list[int]):
                 and (runner_up is null or weight - runner_up >= {config.name_only_margin})
         ),
 
-        -- the name must be unique to that client: any other record spelled the same way
-        -- (a chain's branches, a homonym) already belongs to it
-        shared_elsewhere as (
-            select distinct chosen.lone
+        -- the name must be unique to that client: no record of another client is spelled
+        -- with the same words as the lone record or as the record it matched (a chain's
+        -- branches, a homonym)
+        names_to_check as (
+            select chosen.lone, chosen.cluster, lone_record.name_key
             from chosen
             inner join m_records as lone_record on lone_record.rid = chosen.lone
+            union
+            select chosen.lone, chosen.cluster, matched.name_key
+            from chosen
+            inner join m_records as matched on matched.rid = chosen.other
+        ),
+
+        shared_elsewhere as (
+            select distinct names_to_check.lone
+            from names_to_check
             inner join m_records as namesake
-                on namesake.name_norm = lone_record.name_norm and namesake.rid <> chosen.lone
+                on namesake.name_key = names_to_check.name_key
+                and namesake.rid <> names_to_check.lone
             inner join labels_frame as namesake_labels on namesake_labels.rid = namesake.rid
-            where namesake_labels.cluster <> chosen.cluster
+            where namesake_labels.cluster <> names_to_check.cluster
         )
 
         select least(lone, other), greatest(lone, other), weight

@@ -44,6 +44,7 @@ def run_master_data(warehouse: Path | str, config: MatchConfig | None = None) ->
     config = config or MatchConfig.load()
     started = dt.datetime.now()
     with duckdb.connect(str(warehouse)) as con:
+        con.execute("set enable_progress_bar = false")  # logs, not a terminal
         _require_table(con, RECORDS, "run `dbt build --select +int_client_records_normalized`")
         overrides = read_overrides(con)
         state.ensure(con)
