@@ -108,28 +108,51 @@ def test_the_scheduler_runs_one_daily_interval_end_to_end(tmp_path):
 
         _wait(
             "the dag-processor to register the DAGs",
-            lambda: len(meta("select dag_id from dag where dag_id like 'ingest_%'")) == 3,
+            lambda: len(meta("select dag_id from dag")) == 4,
             180,
             processes,
         )
-        for dag_id in ("ingest_erp", "ingest_crm", "ingest_support"):
+        for dag_id in ("ingest_erp", "ingest_crm", "ingest_support", "transform"):
             subprocess.run(
                 [*AIRFLOW, "dags", "unpause", dag_id], env=env, check=True, capture_output=True
             )
         _wait(
-            "the three DAG runs to finish",
-            lambda: sorted(s for (s,) in meta("select state from dag_run")) == ["success"] * 3,
+            "the three ingestion runs to finish",
+            lambda: (
+                sorted(s for (s,) in meta("select state from dag_run where dag_id like 'ingest_%'"))
+                == ["success"] * 3
+            ),
+            420,
+            processes,
+        )
+        # the asset events of the ingestion runs trigger the transform DAG (one or two runs,
+        # depending on how the scheduler batches the two events)
+        _wait(
+            "an asset-triggered transform run to finish",
+            lambda: (
+                ("success",) in meta("select state from dag_run where dag_id = 'transform'")
+                and not meta(
+                    "select 1 from dag_run where dag_id = 'transform' "
+                    "and state not in ('success', 'failed')"
+                )
+            ),
             420,
             processes,
         )
 
-        runs = meta("select dag_id, run_type, logical_date from dag_run order by dag_id")
+        runs = meta(
+            "select dag_id, run_type, logical_date from dag_run "
+            "where dag_id like 'ingest_%' order by dag_id"
+        )
         assert [(d, t) for d, t, _ in runs] == [
             ("ingest_crm", "scheduled"),
             ("ingest_erp", "scheduled"),
             ("ingest_support", "scheduled"),
         ]
         assert {ld.date() for _, _, ld in runs} == {yesterday}
+        transform_runs = meta("select run_type, state from dag_run where dag_id = 'transform'")
+        assert {t for t, _ in transform_runs} == {"asset_triggered"}
+        assert {s for _, s in transform_runs} == {"success"}
         events = meta(
             "select a.name from asset_event e join asset a on a.id = e.asset_id order by 1"
         )
@@ -148,6 +171,9 @@ def test_the_scheduler_runs_one_daily_interval_end_to_end(tmp_path):
     warehouse = tmp_path / "home" / "warehouse" / "salesdw.duckdb"
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from raw.erp__subscriptions").fetchone() == (3,)
+        # the transform run built staging from the raw rows and ran master data
+        assert con.execute("select count(*) from staging.stg_erp__subscriptions").fetchone() == (3,)
+        assert con.execute("select count(*) from mdm.match_runs").fetchone()[0] >= 1
         assert con.execute("select count(*) from raw.crm__leads").fetchone() == (1,)
         assert con.execute("select count(*) from raw.quarantine").fetchone() == (6,)
         assert con.execute("select distinct _extract_date from raw.crm__leads").fetchall() == [

@@ -84,7 +84,9 @@ def test_entities_without_files_are_skipped_not_failed(first_run):
     assert erp_day1["tasks"]["load_customers"].endswith("skipped")
     with sqlite3.connect(home / "airflow" / "airflow.db") as db:
         states = dict(db.execute("select dag_id || ' ' || run_id, state from dag_run").fetchall())
-    assert len(states) == 6 and set(states.values()) == {"success"}
+    # 2 days x 3 ingestion DAGs, then one transform run
+    assert len(states) == 7 and set(states.values()) == {"success"}
+    assert sum(key.startswith("transform ") for key in states) == 1
 
 
 def test_running_the_same_days_again_adds_nothing(first_run):

@@ -47,6 +47,8 @@ def test_thirty_days_through_airflow_match_the_ground_truth(tmp_path):
     out = result.stdout
     assert result.returncode == 0, out + result.stderr[-3000:]
     assert "Airflow DAG runs: 90 succeeded, 0 failed" in out
+    # then the transform DAG once: dbt, master data, marts (their dbt tests included)
+    assert re.search(r"^Transform DAG run \(.*\): success;", out, re.M), out[-2000:]
 
     files = _truth(landing, "files")
     faults = _truth(landing, "faults")
