@@ -49,6 +49,7 @@ def test_thirty_days_through_airflow_match_the_ground_truth(tmp_path):
     assert "Airflow DAG runs: 90 succeeded, 0 failed" in out
     # then the transform DAG once: dbt, master data, marts (their dbt tests included)
     assert re.search(r"^Transform DAG run \(.*\): success;", out, re.M), out[-2000:]
+    assert re.search(r"^  2026-01 ", out, re.M), "the MRR bridge ends with the as-of month"
 
     files = _truth(landing, "files")
     faults = _truth(landing, "faults")

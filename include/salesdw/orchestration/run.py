@@ -143,6 +143,19 @@ def warehouse_summary(settings: Settings) -> str | None:
             "select link_rule, count(*) from marts.map_client_source_ids "
             "group by all order by 2 desc, 1"
         ).fetchall()
+        has_bridge = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'rpt_mrr_monthly'"
+        ).fetchone()[0]
+        bridge = (
+            con.execute(
+                "select month, opening_mrr, new_mrr, reactivation_mrr, expansion_mrr, "
+                "contraction_mrr, churn_mrr, closing_mrr from marts.rpt_mrr_monthly "
+                "where segment = 'all' order by month desc limit 3"
+            ).fetchall()[::-1]
+            if has_bridge
+            else []
+        )
     lines = [
         f"Master data (run {run[0]}): {run[1]:,} client source records -> {run[2]:,} clients "
         f"({run[3]} new, {run[4]} merged, {run[5]} split this run)",
@@ -153,4 +166,16 @@ def warehouse_summary(settings: Settings) -> str | None:
         "  marts: marts.dim_clients, marts.map_client_source_ids, "
         "marts.client_match_evidence, marts.map_client_ids, marts.client_id_history"
     )
+    if bridge:
+        lines.append("MRR bridge (marts.rpt_mrr_monthly, all segments, reporting currency):")
+        lines.append(
+            f"  {'month':<8}{'opening':>13}{'new':>11}{'reactiv.':>11}{'expansion':>11}"
+            f"{'contract.':>11}{'churn':>11}{'closing':>13}"
+        )
+        for month, *amounts in bridge:
+            opening, new, react, exp, contr, churn, closing = (float(a) for a in amounts)
+            lines.append(
+                f"  {month:%Y-%m}  {opening:>13,.0f}{new:>11,.0f}{react:>11,.0f}{exp:>11,.0f}"
+                f"{contr:>11,.0f}{churn:>11,.0f}{closing:>13,.0f}"
+            )
     return "\n".join(lines)

@@ -1,0 +1,148 @@
+"""MRR against an external reference: dbt-labs/mrr-playbook's subscription_periods, loaded as
+ERP extracts by the real loader, through master data and dbt (salesdw.transform.build).
+
+The expected table is computed here, independently, with pandas, from the playbook's own
+logic (models/customer_revenue_by_month.sql and mrr.sql of that project): a customer's months
+run from its first start month to the month before its last end (end_date exclusive), MRR is
+the sum of the periods with start <= month < end, a churn row with MRR 0 follows the last
+active month, and change_category is new (first active month), churn, reactivation, upgrade
+(our expansion), downgrade (our contraction), else null (our flat).
+
+The ERP contract's end_date is the last day of service (inclusive), so each playbook
+end_date becomes the day before; every date is a first of month, where "active on the month's
+last day" (ours) and "active on its first day" (the playbook's) agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pytest
+
+from salesdw.config import PROJECT_ROOT, Settings
+from salesdw.connectors import LocalConnector
+from salesdw.ingest.loader import load_entity_day
+
+pytestmark = pytest.mark.slow
+REFERENCE = PROJECT_ROOT.parent / "shared" / "reference-data" / "mrr_playbook"
+EXTRACT_DATE = dt.date(2026, 1, 1)
+
+
+def siren(n: int) -> str:
+    """A Luhn-valid SIREN made from n (distinct SIRENs keep the customers apart)."""
+    base = f"{700000000 // 10 + n:08d}"
+    for check in range(10):
+        digits = [int(c) for c in base + str(check)]
+        total = sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2)
+                    for i, d in enumerate(reversed(digits)))  # fmt: skip
+        if total % 10 == 0:
+            return base + str(check)
+    raise AssertionError("unreachable")
+
+
+def playbook_oracle(periods: pd.DataFrame) -> dict[tuple[str, dt.date], tuple[float, str]]:
+    expected = {}
+    for customer, rows in periods.groupby("customer_id"):
+        first = rows.start_date.min().replace(day=1)
+        last_end = rows.end_date.max().replace(day=1)
+        months, month = [], first
+        while month < last_end:
+            months.append(month)
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+        mrr = {
+            m: float(rows[(rows.start_date <= m) & (rows.end_date > m)].monthly_amount.sum())
+            for m in months
+        }
+        active = [m for m in months if mrr[m] > 0]
+        churn_month = (max(active) + dt.timedelta(days=32)).replace(day=1)
+        mrr[churn_month] = 0.0
+        previous = 0.0
+        for m in sorted(mrr):
+            if m == min(active):
+                category = "new"
+            elif mrr[m] == 0 and previous > 0:
+                category = "churn"
+            elif mrr[m] > 0 and previous == 0:
+                category = "reactivation"
+            elif mrr[m] - previous > 0:
+                category = "expansion"  # the playbook's upgrade
+            elif mrr[m] - previous < 0:
+                category = "contraction"  # downgrade
+            else:
+                category = "flat"
+            expected[(str(customer), m)] = (mrr[m], category)
+            previous = mrr[m]
+    return expected
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    from salesdw.transform import build
+
+    periods = pd.read_csv(REFERENCE / "subscription_periods.csv")
+    tmp = tmp_path_factory.mktemp("mrr")
+    landing = tmp / "landing"
+    day = EXTRACT_DATE.isoformat()
+    customers = [
+        "customer_id;company_name;siren;vat_number;address;postal_code;city;country;phone;"
+        "email;website;created_at;updated_at;is_deleted"
+    ] + [
+        f"{c};Client numéro {c} SAS;{siren(int(c))};;;;;FR;;;;"
+        "01/01/2017 00:00:00;01/01/2017 00:00:00;0"
+        for c in sorted(periods.customer_id.unique())
+    ]
+    subscriptions = [
+        "subscription_id;customer_id;product_id;start_date;end_date;billing_period;amount;"
+        "currency;status;updated_at"
+    ]
+    for r in periods.itertuples():
+        start = dt.date.fromisoformat(r.start_date)
+        last_day = dt.date.fromisoformat(r.end_date) - dt.timedelta(days=1)
+        amount = f"{r.monthly_amount:.2f}".replace(".", ",")
+        subscriptions.append(
+            f"{r.subscription_id};{r.customer_id};P1;{start:%d/%m/%Y};{last_day:%d/%m/%Y};"
+            f"monthly;{amount};EUR;ended;01/01/2020 00:00:00"
+        )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SALESDW_HOME", str(tmp / "home"))
+        settings = Settings.from_env()
+        for entity, lines in (("customers", customers), ("subscriptions", subscriptions)):
+            path = landing / "erp" / entity / day / f"{entity}.csv"
+            path.parent.mkdir(parents=True)
+            path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+            [outcome] = load_entity_day(
+                settings, LocalConnector(landing), "erp", entity, EXTRACT_DATE, "test"
+            )
+            assert outcome.rows_quarantined == 0, outcome
+        build(settings)
+    return settings, periods
+
+
+def test_mrr_and_categories_match_the_playbook(warehouse):
+    settings, periods = warehouse
+    periods = periods.assign(
+        start_date=pd.to_datetime(periods.start_date).dt.date,
+        end_date=pd.to_datetime(periods.end_date).dt.date,
+    )
+    expected = playbook_oracle(periods)
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        rows = con.execute(
+            """
+            select map.source_id, mrr.month, mrr.mrr, mrr.category
+            from marts.fct_mrr as mrr
+            inner join marts.map_client_source_ids as map using (client_id)
+            where map.source_system = 'erp' and map.source_entity = 'customers'
+            """
+        ).fetchall()
+    ours = {(c, m): (float(v), cat) for c, m, v, cat in rows}
+    assert len({c for c, _ in ours}) == periods.customer_id.nunique()  # one client each
+    assert ours == expected
+    # and the bridge holds on this data too
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        [(broken,)] = con.execute(
+            "select count(*) from marts.rpt_mrr_monthly where closing_mrr <> opening_mrr "
+            "+ new_mrr + reactivation_mrr + expansion_mrr + contraction_mrr + churn_mrr"
+        ).fetchall()
+    assert broken == 0
