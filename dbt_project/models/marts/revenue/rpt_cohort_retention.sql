@@ -1,0 +1,78 @@
+{#
+    Cohort retention: clients grouped by the month of their `new` MRR, followed month by month
+    up to the as-of month. Logo retention = cohort clients with MRR > 0 / cohort size; revenue
+    retention = their MRR / the cohort's MRR in its first month (can exceed 1 with expansion).
+    Grain: cohort_month, months_since_start.
+#}
+
+with
+
+mrr as (
+
+    select * from {{ ref('fct_mrr') }}
+
+),
+
+cohorts as (
+
+    select
+        client_id,
+        month as cohort_month,
+        mrr as first_mrr
+    from mrr
+    where category = 'new'
+
+),
+
+as_of as (
+
+    select max(month) as as_of_month from mrr
+
+),
+
+followed as (
+
+    select
+        cohorts.client_id,
+        cohorts.cohort_month,
+        cohorts.first_mrr,
+        unnest(generate_series(cohorts.cohort_month, as_of.as_of_month, interval 1 month))::date
+            as month
+    from cohorts
+    cross join as_of
+
+),
+
+measured as (
+
+    select
+        followed.cohort_month,
+        date_diff('month', followed.cohort_month, followed.month) as months_since_start,
+        followed.client_id,
+        followed.first_mrr,
+        coalesce(mrr.mrr, 0) as mrr
+    from followed
+    left join mrr
+        on
+            followed.client_id = mrr.client_id
+            and followed.month = mrr.month
+
+),
+
+final as (
+
+    select
+        cohort_month,
+        months_since_start,
+        count(*) as cohort_clients,
+        count(*) filter (where mrr > 0) as active_clients,
+        round(count(*) filter (where mrr > 0) / count(*), 4)::double as logo_retention,
+        (sum(first_mrr))::decimal(18, 2) as cohort_first_mrr,
+        (sum(mrr))::decimal(18, 2) as mrr,
+        round(sum(mrr) / sum(first_mrr), 4)::double as revenue_retention
+    from measured
+    group by all
+
+)
+
+select * from final
