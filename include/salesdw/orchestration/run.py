@@ -156,6 +156,24 @@ def warehouse_summary(settings: Settings) -> str | None:
             if has_bridge
             else []
         )
+        kpis = (
+            con.execute(
+                """
+                select
+                    (select max(month) from marts.rpt_mrr_monthly),
+                    (select nrr from marts.rpt_retention where window_months = 12
+                        order by month desc limit 1),
+                    (select grr from marts.rpt_retention where window_months = 12
+                        order by month desc limit 1),
+                    (select nps from marts.rpt_nps where segment = 'all'
+                        order by month desc limit 1),
+                    (select cac from marts.rpt_acquisition where channel = 'all'
+                        order by month desc limit 1)
+                """
+            ).fetchone()
+            if has_bridge
+            else None
+        )
     lines = [
         f"Master data (run {run[0]}): {run[1]:,} client source records -> {run[2]:,} clients "
         f"({run[3]} new, {run[4]} merged, {run[5]} split this run)",
@@ -178,4 +196,15 @@ def warehouse_summary(settings: Settings) -> str | None:
                 f"  {month:%Y-%m}  {opening:>13,.0f}{new:>11,.0f}{react:>11,.0f}{exp:>11,.0f}"
                 f"{contr:>11,.0f}{churn:>11,.0f}{closing:>13,.0f}"
             )
+    if kpis and kpis[0]:
+        month, nrr, grr, nps, cac = kpis
+
+        def fmt(value, pattern):
+            return "n/a" if value is None else format(value, pattern)
+
+        lines.append(
+            f"KPIs {month:%Y-%m}: NRR 12 months {fmt(nrr, '.1%')}, GRR {fmt(grr, '.1%')}, "
+            f"NPS {fmt(nps, '.1f')}, CAC {fmt(cac, ',.0f')} "
+            "(marts.rpt_retention, rpt_nps, rpt_acquisition)"
+        )
     return "\n".join(lines)
