@@ -1,0 +1,282 @@
+{#
+    One row per master client: the golden record's name, segment and owner, with what sales
+    and customer success look at first. As of the latest extract date of the ERP, CRM and
+    support extracts (`as_of_date`). The health score and its formula are documented in
+    _core__models.yml and unit-tested.
+#}
+
+with
+
+clients as (
+
+    select * from {{ ref('dim_clients') }}
+
+),
+
+client_map as (
+
+    select * from {{ ref('map_client_source_ids') }}
+
+),
+
+mrr as (
+
+    select * from {{ ref('fct_mrr') }}
+
+),
+
+tickets as (
+
+    select * from {{ ref('stg_support__tickets') }}
+
+),
+
+surveys as (
+
+    select * from {{ ref('stg_support__surveys') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('stg_crm__opportunities') }}
+
+),
+
+activities as (
+
+    select * from {{ ref('stg_crm__activities') }}
+
+),
+
+users as (
+
+    select * from {{ ref('stg_crm__users') }}
+
+),
+
+rates as (
+
+    select * from {{ ref('stg_erp__exchange_rates') }}
+
+),
+
+as_of as (
+
+    select
+        greatest(
+            (select max(_extract_date) from tickets),
+            (select max(_extract_date) from opportunities),
+            (select max(month) from mrr)
+        ) as as_of_date
+
+),
+
+latest_mrr as (
+
+    select
+        client_id,
+        mrr,
+        arr,
+        category
+    from mrr
+    qualify row_number() over (partition by client_id order by month desc) = 1
+
+),
+
+last_month as (
+
+    select max(month) as last_month from mrr
+
+),
+
+tenure as (
+
+    select
+        mrr.client_id,
+        min(mrr.month) filter (where mrr.mrr > 0) as first_active_month,
+        bool_or(mrr.category = 'contraction') filter (
+            where mrr.month > last_month.last_month - interval 3 month
+        ) as contracted_in_3_months
+    from mrr
+    cross join last_month
+    group by mrr.client_id
+
+),
+
+support_records as (
+
+    select
+        source_id as support_org_id,
+        client_id
+    from client_map
+    where source_system = 'support' and source_entity = 'organizations'
+
+),
+
+crm_records as (
+
+    select
+        source_id as crm_account_id,
+        client_id
+    from client_map
+    where source_system = 'crm' and source_entity = 'accounts'
+
+),
+
+ticket_health as (
+
+    select
+        support_records.client_id,
+        count(*) filter (where tickets.status <> 'solved') as open_tickets,
+        count(*) filter (
+            where tickets.created_at >= as_of.as_of_date - interval 90 day
+            and (
+                coalesce(tickets.first_response_at, as_of.as_of_date)
+                > tickets.created_at + to_minutes(tickets.sla_first_response_minutes)
+                or coalesce(tickets.solved_at, as_of.as_of_date)
+                > tickets.created_at + to_minutes(tickets.sla_resolution_minutes)
+            )
+        ) as sla_breaches_90_days
+    from tickets
+    inner join support_records
+        on tickets.support_org_id = support_records.support_org_id
+    cross join as_of
+    group by support_records.client_id
+
+),
+
+latest_nps as (
+
+    select
+        support_records.client_id,
+        surveys.score as latest_nps_score,
+        surveys.responded_at as latest_nps_at
+    from surveys
+    inner join support_records
+        on surveys.support_org_id = support_records.support_org_id
+    where surveys.score is not null
+    qualify row_number() over (
+        partition by support_records.client_id
+        order by surveys.responded_at desc, surveys.support_response_id desc
+    ) = 1
+
+),
+
+open_opportunities as (
+
+    select
+        opportunities.*,
+        as_of.as_of_date
+    from opportunities
+    cross join as_of
+
+),
+
+pipeline as (
+
+    -- in EUR at the latest rate on or before the as-of date
+    select
+        crm_records.client_id,
+        sum(
+            opportunities.amount * case
+                when upper(opportunities.currency) = 'EUR' or opportunities.currency is null
+                    then 1.0
+                else rates.eur_per_unit
+            end
+        ) as open_pipeline_amount,
+        count(*) as open_opportunities
+    from open_opportunities as opportunities
+    inner join crm_records
+        on opportunities.crm_account_id = crm_records.crm_account_id
+    asof left join rates
+        on
+            upper(opportunities.currency) = rates.currency
+            and opportunities.as_of_date >= rates.rate_date
+    where
+        opportunities.closed_at is null
+        and not coalesce(opportunities.is_deleted, false)
+    group by crm_records.client_id
+
+),
+
+last_activity as (
+
+    select
+        crm_records.client_id,
+        max(activities.occurred_at)::date as last_activity_date
+    from activities
+    inner join crm_records
+        on activities.crm_account_id = crm_records.crm_account_id
+    group by crm_records.client_id
+
+),
+
+joined as (
+
+    select
+        clients.client_id,
+        clients.legal_name,
+        clients.segment,
+        clients.owner_crm_user_id,
+        owners.full_name as owner_name,
+        coalesce(owners.is_active, false) as is_owner_active,
+        coalesce(latest_mrr.mrr, 0) as mrr,
+        coalesce(latest_mrr.arr, 0) as arr,
+        latest_mrr.category as current_category,
+        tenure.first_active_month,
+        date_diff('month', tenure.first_active_month, as_of.as_of_date) as tenure_months,
+        coalesce(tenure.contracted_in_3_months, false) as contracted_in_3_months,
+        latest_nps.latest_nps_score,
+        latest_nps.latest_nps_at,
+        coalesce(ticket_health.open_tickets, 0) as open_tickets,
+        coalesce(ticket_health.sla_breaches_90_days, 0) as sla_breaches_90_days,
+        coalesce(pipeline.open_pipeline_amount, 0)::decimal(18, 2) as open_pipeline_amount,
+        coalesce(pipeline.open_opportunities, 0) as open_opportunities,
+        last_activity.last_activity_date,
+        as_of.as_of_date
+    from clients
+    cross join as_of
+    left join users as owners
+        on clients.owner_crm_user_id = owners.crm_user_id
+    left join latest_mrr
+        on clients.client_id = latest_mrr.client_id
+    left join tenure
+        on clients.client_id = tenure.client_id
+    left join latest_nps
+        on clients.client_id = latest_nps.client_id
+    left join ticket_health
+        on clients.client_id = ticket_health.client_id
+    left join pipeline
+        on clients.client_id = pipeline.client_id
+    left join last_activity
+        on clients.client_id = last_activity.client_id
+
+),
+
+final as (
+
+    select
+        *,
+        greatest(
+            0,
+            -- documented in _core__models.yml (health_score)
+            100
+            - case when mrr = 0 and current_category is not null then 30 else 0 end
+            - case when contracted_in_3_months then 15 else 0 end
+            - case when latest_nps_score <= 6 then 20 else 0 end
+            - least(20, 5 * sla_breaches_90_days)
+            - least(15, 5 * open_tickets)
+            - case when not is_owner_active then 15 else 0 end
+            - case
+                when
+                    last_activity_date is null
+                    or last_activity_date < as_of_date - interval 90 day then 10
+                else 0
+            end
+        ) as health_score
+    from joined
+
+)
+
+select * from final
