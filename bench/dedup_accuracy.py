@@ -30,7 +30,9 @@ from salesdw.mdm.engine import FORCED, cluster
 from salesdw.mdm.evaluate import PairScores, pairwise_scores
 from salesdw.mdm.matcher import match
 
-REFERENCE = PROJECT_ROOT.parent / "shared" / "reference-data"
+REFERENCE = (
+    Path(os.environ.get("SALESDW_SHARED_DIR") or PROJECT_ROOT.parent / "shared") / "reference-data"
+)
 UNIONED_COLUMNS = [
     "record_key",
     "source_system",
