@@ -32,8 +32,13 @@ lint: venv
 	$(BIN)/ruff check include dags tests bench
 	$(BIN)/ruff format --check include dags tests bench
 
+# The current lock constrains the new one: adding a dependency adds its pins and moves
+# nothing else. Delete requirements.lock first for a deliberate upgrade of everything.
 lock:
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	cp requirements.lock .lock.previous 2>/dev/null || touch .lock.previous
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		-c .lock.previous -o requirements.lock
+	rm -f .lock.previous
 
 clean:
 	rm -rf $(SALESDW_HOME) .pytest_cache

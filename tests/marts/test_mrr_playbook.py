@@ -15,8 +15,13 @@ last day" (ours) and "active on its first day" (the playbook's) agree.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
 from pathlib import Path
 
 import duckdb
@@ -89,8 +94,6 @@ def playbook_oracle(periods: pd.DataFrame) -> dict[tuple[str, dt.date], tuple[fl
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    from salesdw.transform import build
-
     periods = pd.read_csv(REFERENCE / "subscription_periods.csv")
     tmp = tmp_path_factory.mktemp("mrr")
     landing = tmp / "landing"
@@ -126,17 +129,28 @@ def warehouse(tmp_path_factory):
                 settings, LocalConnector(landing), "erp", entity, EXTRACT_DATE, "test"
             )
             assert outcome.rows_quarantined == 0, outcome
-        build(settings)
+    # in a child process, so that no DuckDB connection stays open here (MetricFlow reads too)
+    subprocess.run(
+        [sys.executable, "-m", "salesdw.cli", "build"],
+        env={**os.environ, "SALESDW_HOME": str(settings.home)},
+        check=True,
+        capture_output=True,
+    )
     return settings, periods
+
+
+def _oracle(periods: pd.DataFrame):
+    return playbook_oracle(
+        periods.assign(
+            start_date=pd.to_datetime(periods.start_date).dt.date,
+            end_date=pd.to_datetime(periods.end_date).dt.date,
+        )
+    )
 
 
 def test_mrr_and_categories_match_the_playbook(warehouse):
     settings, periods = warehouse
-    periods = periods.assign(
-        start_date=pd.to_datetime(periods.start_date).dt.date,
-        end_date=pd.to_datetime(periods.end_date).dt.date,
-    )
-    expected = playbook_oracle(periods)
+    expected = _oracle(periods)
     with duckdb.connect(str(settings.warehouse_path)) as con:
         rows = con.execute(
             """
@@ -156,3 +170,64 @@ def test_mrr_and_categories_match_the_playbook(warehouse):
             "+ new_mrr + reactivation_mrr + expansion_mrr + contraction_mrr + churn_mrr"
         ).fetchall()
     assert broken == 0
+
+
+def test_a_metricflow_query_returns_the_same_mrr(warehouse, tmp_path):
+    """The semantic layer (models/semantic/_semantic.yml) queried with MetricFlow gives, per
+    month, the oracle's total MRR and new and churned MRR, and the bridge mart's figures."""
+    settings, periods = warehouse
+    project = tmp_path / "dbt_project"
+    shutil.copytree(
+        settings.dbt_project_dir, project, ignore=shutil.ignore_patterns("target", "logs")
+    )
+    env = {**os.environ, "SALESDW_HOME": str(settings.home), "DBT_PROFILES_DIR": str(project)}
+    bin_dir = Path(sys.executable).parent
+    subprocess.run(
+        [str(bin_dir / "dbt"), "parse", "-q"], cwd=project, env=env, check=True, capture_output=True
+    )
+    out = tmp_path / "mf.csv"
+    subprocess.run(
+        [
+            str(bin_dir / "mf"),
+            "query",
+            "--metrics",
+            "mrr,new_mrr,churn_mrr",
+            "--group-by",
+            "metric_time__month",
+            "--csv",
+            str(out),
+        ],
+        cwd=project,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    with out.open(encoding="utf-8") as fh:
+        metric = {
+            dt.date.fromisoformat(r["metric_time__month"][:10]): (
+                float(r["mrr"]),
+                float(r["new_mrr"]),
+                float(r["churn_mrr"]),
+            )
+            for r in csv.DictReader(fh)
+        }
+    oracle = defaultdict(lambda: [0.0, 0.0, 0.0])
+    previous = {}
+    for (customer, month), (mrr, category) in sorted(_oracle(periods).items()):
+        totals = oracle[month]
+        totals[0] += mrr
+        if category == "new":
+            totals[1] += mrr
+        if category == "churn":
+            totals[2] -= previous[customer]
+        previous[customer] = mrr
+    assert metric == {m: tuple(v) for m, v in oracle.items()}
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        bridge = {
+            m: (float(c), float(n), float(ch))
+            for m, c, n, ch in con.execute(
+                "select month, closing_mrr, new_mrr, churn_mrr from marts.rpt_mrr_monthly "
+                "where segment = 'all'"
+            ).fetchall()
+        }
+    assert metric == bridge

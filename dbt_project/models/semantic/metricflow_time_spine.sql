@@ -1,0 +1,12 @@
+{# One row per day, the time spine MetricFlow needs to join and fill metrics over time. #}
+
+with
+
+days as (
+
+    select unnest(generate_series(date '2015-01-01', date '2035-12-31', interval 1 day))::date
+        as date_day
+
+)
+
+select * from days
