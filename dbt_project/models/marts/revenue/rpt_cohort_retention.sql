@@ -2,6 +2,8 @@
     Cohort retention: clients grouped by the month of their `new` MRR, followed month by month
     up to the as-of month. Logo retention = cohort clients with MRR > 0 / cohort size; revenue
     retention = their MRR / the cohort's MRR in its first month (can exceed 1 with expansion).
+    observed_cltv_to_date is the cohort form of CLTV (KPI-DEFINITIONS.md) summed up to each
+    month since start, with var gross_margin_pct.
     Grain: cohort_month, months_since_start.
 #}
 
@@ -59,7 +61,7 @@ measured as (
 
 ),
 
-final as (
+retention as (
 
     select
         cohort_month,
@@ -72,6 +74,21 @@ final as (
         round(sum(mrr) / sum(first_mrr), 4)::double as revenue_retention
     from measured
     group by all
+
+),
+
+final as (
+
+    select
+        *,
+        -- the observed CLTV form: sum over months of average MRR of the survivors x
+        -- survival rate x gross margin = MRR / cohort size x gross margin, to date
+        (
+            sum(mrr / cohort_clients) over (
+                partition by cohort_month order by months_since_start
+            ) * {{ var('gross_margin_pct') }}
+        )::decimal(18, 2) as observed_cltv_to_date
+    from retention
 
 )
 
