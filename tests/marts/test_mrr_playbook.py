@@ -191,7 +191,7 @@ def test_a_metricflow_query_returns_the_same_mrr(warehouse, tmp_path):
             str(bin_dir / "mf"),
             "query",
             "--metrics",
-            "mrr,new_mrr,churn_mrr",
+            "mrr,new_mrr,churn_mrr,nrr_12m",
             "--group-by",
             "metric_time__month",
             "--csv",
@@ -203,14 +203,20 @@ def test_a_metricflow_query_returns_the_same_mrr(warehouse, tmp_path):
         capture_output=True,
     )
     with out.open(encoding="utf-8") as fh:
-        metric = {
-            dt.date.fromisoformat(r["metric_time__month"][:10]): (
-                float(r["mrr"]),
-                float(r["new_mrr"]),
-                float(r["churn_mrr"]),
-            )
-            for r in csv.DictReader(fh)
-        }
+        rows = list(csv.DictReader(fh))
+    metric = {
+        dt.date.fromisoformat(r["metric_time__month"][:10]): (
+            float(r["mrr"]),
+            float(r["new_mrr"]),
+            float(r["churn_mrr"]),
+        )
+        for r in rows
+    }
+    nrr = {
+        dt.date.fromisoformat(r["metric_time__month"][:10]): float(r["nrr_12m"])
+        for r in rows
+        if r["nrr_12m"] not in ("", "None")
+    }
     oracle = defaultdict(lambda: [0.0, 0.0, 0.0])
     previous = {}
     for (customer, month), (mrr, category) in sorted(_oracle(periods).items()):
@@ -222,6 +228,20 @@ def test_a_metricflow_query_returns_the_same_mrr(warehouse, tmp_path):
             totals[2] -= previous[customer]
         previous[customer] = mrr
     assert metric == {m: tuple(v) for m, v in oracle.items()}
+    # NRR over 12 months, by the definition: MRR now of the clients active 12 months before
+    # / their MRR then, from the oracle's table
+    by_key = {key: mrr for key, (mrr, _) in _oracle(periods).items()}
+    expected_nrr = {}
+    for month in oracle:
+        start = dt.date(month.year - 1, month.month, 1)
+        base = {c: v for (c, m), v in by_key.items() if m == start and v > 0}
+        if base:
+            now = sum(by_key.get((c, month), 0.0) for c in base)
+            expected_nrr[month] = now / sum(base.values())
+    assert expected_nrr, "the reference data spans more than a year"
+    assert nrr.keys() == expected_nrr.keys()
+    for month, value in expected_nrr.items():
+        assert nrr[month] == pytest.approx(value, abs=1e-9), month
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         bridge = {
             m: (float(c), float(n), float(ch))
