@@ -1,0 +1,337 @@
+{#
+    The pipeline through its six stages, per month, segment and rep (KPI-DEFINITIONS.md,
+    Pipeline). Grain: month, segment, owner_crm_user_id, pipeline_stage, where `all` in
+    segment or owner_crm_user_id is every segment or rep (rows exist per segment with rep
+    `all`, and per rep with segment `all`), and pipeline_stage `all` holds the deal-level
+    measures:
+    - on stage rows (qualification to negotiation_closing): entry cohort conversion =
+      opportunities that entered the stage in the month and later reached a later stage (won
+      counts, lost does not; skipped stages count as reached) / those that entered it;
+      regressions out of the stage in the month; time in stage (median, p75, p90 days) of
+      the visits that ended in the month; pipeline and weighted pipeline at the month's end;
+    - on `all` rows: win rate by count (won / won + lost closed in the month) and by amount,
+      sales cycle of the deals won in the month (median and p90 days from creation to close),
+      pipeline and weighted pipeline at the month's end, opportunities created.
+    Weighted pipeline = amount x probability (a fraction): the deal's own probability for its
+    current stage, and the CRM stage's default (seed crm_stages) for past month-ends, which
+    the CRM does not keep. Visits whose start the histories missed are not in the month-end
+    pipeline. The current month runs to the as-of date. Segment and rep are the deal's current
+    ones. Amounts in the reporting currency.
+#}
+
+with
+
+visits as (
+
+    select * from {{ ref('fct_opportunity_stage_visits') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('int_opportunities_enriched') }}
+
+),
+
+stages as (
+
+    select * from {{ ref('crm_stages') }}
+
+),
+
+months as (
+
+    select unnest(generate_series(
+        (select date_trunc('month', min(created_at)) from opportunities),
+        (select date_trunc('month', max(as_of_date)) from opportunities),
+        interval 1 month
+    ))::date as month
+
+),
+
+later_reached as (
+
+    -- the latest visit number at which each opportunity was at each open stage or beyond
+    select
+        entries.crm_opportunity_id,
+        entries.visit_number,
+        bool_or(
+            later.visit_number > entries.visit_number
+            and later.stage_number > entries.stage_number
+            and later.pipeline_stage <> 'lost'
+        ) as has_reached_later_stage
+    from visits as entries
+    inner join visits as later
+        on entries.crm_opportunity_id = later.crm_opportunity_id
+    group by entries.crm_opportunity_id, entries.visit_number
+
+),
+
+stage_entries as (
+
+    -- one entry per opportunity, stage and month: the first one
+    select
+        date_trunc('month', visits.entered_at)::date as month,
+        visits.segment,
+        visits.owner_crm_user_id,
+        visits.pipeline_stage,
+        visits.crm_opportunity_id,
+        later_reached.has_reached_later_stage
+    from visits
+    inner join later_reached
+        on
+            visits.crm_opportunity_id = later_reached.crm_opportunity_id
+            and visits.visit_number = later_reached.visit_number
+    where visits.entered_at is not null and visits.stage_number <= 5
+    qualify row_number() over (
+        partition by
+            visits.crm_opportunity_id, visits.pipeline_stage,
+            date_trunc('month', visits.entered_at)
+        order by visits.visit_number
+    ) = 1
+
+),
+
+month_end_stock as (
+
+    select
+        months.month,
+        visits.segment,
+        visits.owner_crm_user_id,
+        visits.pipeline_stage,
+        visits.crm_opportunity_id,
+        opportunities.amount_reporting,
+        opportunities.amount_reporting * case
+            when visits.is_open_visit then opportunities.probability
+            else stages.default_probability
+        end as weighted_amount
+    from visits
+    inner join opportunities
+        on visits.crm_opportunity_id = opportunities.crm_opportunity_id
+    inner join stages
+        on visits.crm_stage = stages.crm_stage
+    inner join months
+        on
+            visits.entered_at < months.month + interval 1 month
+            and (
+                visits.exited_at >= months.month + interval 1 month
+                or (visits.is_open_visit and visits.exited_at is null)
+            )
+    where visits.stage_number <= 5 and visits.entered_at is not null
+
+),
+
+month_end_stock_with_total as (
+
+    select * from month_end_stock
+    union all
+    select * replace ('all' as pipeline_stage) from month_end_stock
+
+),
+
+events as (
+
+    select
+        month,
+        segment,
+        owner_crm_user_id,
+        pipeline_stage,
+        crm_opportunity_id as entered_opportunity_id,
+        case when has_reached_later_stage then crm_opportunity_id end as converted_opportunity_id,
+        null::integer as regression,
+        null::decimal(10, 2) as completed_days_in_stage,
+        null::varchar as open_opportunity_id,
+        null::decimal(18, 2) as open_amount,
+        null::double as weighted_amount,
+        null::varchar as won_opportunity_id,
+        null::varchar as lost_opportunity_id,
+        null::decimal(18, 2) as won_amount,
+        null::decimal(18, 2) as closed_amount,
+        null::integer as sales_cycle_days,
+        null::varchar as created_opportunity_id
+    from stage_entries
+
+    union all
+
+    select
+        date_trunc('month', exited_at)::date as month,
+        segment,
+        owner_crm_user_id,
+        pipeline_stage,
+        null as entered_opportunity_id,
+        null as converted_opportunity_id,
+        null as regression,
+        days_in_stage as completed_days_in_stage,
+        null as open_opportunity_id,
+        null as open_amount,
+        null as weighted_amount,
+        null as won_opportunity_id,
+        null as lost_opportunity_id,
+        null as won_amount,
+        null as closed_amount,
+        null as sales_cycle_days,
+        null as created_opportunity_id
+    from visits
+    where stage_number <= 5 and days_in_stage is not null and exited_at is not null
+
+    union all
+
+    select
+        date_trunc('month', entered_at)::date as month,
+        segment,
+        owner_crm_user_id,
+        previous_pipeline_stage as pipeline_stage,
+        null as entered_opportunity_id,
+        null as converted_opportunity_id,
+        1 as regression,
+        null as completed_days_in_stage,
+        null as open_opportunity_id,
+        null as open_amount,
+        null as weighted_amount,
+        null as won_opportunity_id,
+        null as lost_opportunity_id,
+        null as won_amount,
+        null as closed_amount,
+        null as sales_cycle_days,
+        null as created_opportunity_id
+    from visits
+    where is_regression and entered_at is not null
+
+    union all
+
+    -- the month-end pipeline, per stage and once more for the `all` stage
+    select
+        month,
+        segment,
+        owner_crm_user_id,
+        pipeline_stage,
+        null as entered_opportunity_id,
+        null as converted_opportunity_id,
+        null as regression,
+        null as completed_days_in_stage,
+        crm_opportunity_id as open_opportunity_id,
+        amount_reporting as open_amount,
+        weighted_amount,
+        null as won_opportunity_id,
+        null as lost_opportunity_id,
+        null as won_amount,
+        null as closed_amount,
+        null as sales_cycle_days,
+        null as created_opportunity_id
+    from month_end_stock_with_total
+
+    union all
+
+    select
+        date_trunc('month', closed_at)::date as month,
+        segment,
+        owner_crm_user_id,
+        'all' as pipeline_stage,
+        null as entered_opportunity_id,
+        null as converted_opportunity_id,
+        null as regression,
+        null as completed_days_in_stage,
+        null as open_opportunity_id,
+        null as open_amount,
+        null as weighted_amount,
+        case when is_won then crm_opportunity_id end as won_opportunity_id,
+        case when is_lost then crm_opportunity_id end as lost_opportunity_id,
+        case when is_won then amount_reporting end as won_amount,
+        amount_reporting as closed_amount,
+        case when is_won then date_diff('day', created_at::date, closed_at::date) end
+            as sales_cycle_days,
+        null as created_opportunity_id
+    from opportunities
+    where is_closed and closed_at is not null
+
+    union all
+
+    select
+        date_trunc('month', created_at)::date as month,
+        segment,
+        owner_crm_user_id,
+        'all' as pipeline_stage,
+        null as entered_opportunity_id,
+        null as converted_opportunity_id,
+        null as regression,
+        null as completed_days_in_stage,
+        null as open_opportunity_id,
+        null as open_amount,
+        null as weighted_amount,
+        null as won_opportunity_id,
+        null as lost_opportunity_id,
+        null as won_amount,
+        null as closed_amount,
+        null as sales_cycle_days,
+        crm_opportunity_id as created_opportunity_id
+    from opportunities
+
+),
+
+aggregated as (
+
+    select
+        month,
+        case when grouping(segment) = 1 then 'all' else coalesce(segment, 'unknown') end as segment,
+        case
+            when grouping(owner_crm_user_id) = 1 then 'all'
+            else coalesce(owner_crm_user_id, 'unknown')
+        end as owner_crm_user_id,
+        pipeline_stage,
+        count(distinct entered_opportunity_id) as entered_opportunities,
+        count(distinct converted_opportunity_id) as converted_opportunities,
+        coalesce(sum(regression), 0)::bigint as regressions_out,
+        median(completed_days_in_stage) as median_days_in_stage,
+        quantile_cont(completed_days_in_stage, 0.75) as p75_days_in_stage,
+        quantile_cont(completed_days_in_stage, 0.9) as p90_days_in_stage,
+        count(distinct open_opportunity_id) as open_opportunities,
+        coalesce(sum(open_amount), 0) as pipeline_amount,
+        coalesce(sum(weighted_amount), 0) as weighted_pipeline_amount,
+        count(distinct won_opportunity_id) as won_opportunities,
+        count(distinct lost_opportunity_id) as lost_opportunities,
+        coalesce(sum(won_amount), 0) as won_amount,
+        coalesce(sum(closed_amount), 0) as closed_amount,
+        median(sales_cycle_days) as median_sales_cycle_days,
+        quantile_cont(sales_cycle_days, 0.9) as p90_sales_cycle_days,
+        count(distinct created_opportunity_id) as created_opportunities
+    from events
+    group by grouping sets (
+        (month, pipeline_stage),
+        (month, segment, pipeline_stage),
+        (month, owner_crm_user_id, pipeline_stage)
+    )
+
+),
+
+final as (
+
+    select
+        month,
+        segment,
+        owner_crm_user_id,
+        pipeline_stage,
+        entered_opportunities,
+        converted_opportunities,
+        round(converted_opportunities / nullif(entered_opportunities, 0), 4)::double as conversion_rate,
+        regressions_out,
+        median_days_in_stage::double as median_days_in_stage,
+        p75_days_in_stage::double as p75_days_in_stage,
+        p90_days_in_stage::double as p90_days_in_stage,
+        open_opportunities,
+        pipeline_amount::decimal(18, 2) as pipeline_amount,
+        weighted_pipeline_amount::decimal(18, 2) as weighted_pipeline_amount,
+        won_opportunities,
+        lost_opportunities,
+        round(won_opportunities / nullif(won_opportunities + lost_opportunities, 0), 4)::double
+            as win_rate_by_count,
+        won_amount::decimal(18, 2) as won_amount,
+        closed_amount::decimal(18, 2) as closed_amount,
+        round(won_amount / nullif(closed_amount, 0), 4)::double as win_rate_by_amount,
+        median_sales_cycle_days::double as median_sales_cycle_days,
+        p90_sales_cycle_days::double as p90_sales_cycle_days,
+        created_opportunities
+    from aggregated
+
+)
+
+select * from final
