@@ -1,0 +1,75 @@
+{#
+    Who owned each CRM account when, from every loaded version of the account (the raw
+    layer keeps them all, with their updated_at): consecutive versions with the same owner
+    make one period. The first period is taken to start at the account's creation (the first
+    extract is a snapshot: an earlier owner, if any, is not in it). Like
+    int_opportunity_versions, this reads the raw source because staging keeps the latest
+    version only. Grain: one row per account and owner period.
+#}
+
+with
+
+source as (
+
+    select * from {{ source('crm', 'accounts') }}
+
+),
+
+versions as (
+
+    select
+        trim(account_id) as crm_account_id,
+        updated_at,
+        created_at,
+        nullif(trim(owner_id), '') as owner_crm_user_id
+    from source
+    where nullif(trim(account_id), '') is not null and updated_at is not null
+    -- the same version loaded twice: the latest load wins
+    qualify row_number() over (
+        partition by trim(account_id), updated_at
+        order by _loaded_at desc, _line_number desc
+    ) = 1
+
+),
+
+owner_changes as (
+
+    select
+        *,
+        lag(owner_crm_user_id) over (
+            partition by crm_account_id order by updated_at
+        ) as previous_owner_crm_user_id,
+        row_number() over (partition by crm_account_id order by updated_at) as version_number
+    from versions
+
+),
+
+period_starts as (
+
+    select
+        crm_account_id,
+        owner_crm_user_id,
+        case
+            when version_number = 1 then least(created_at, updated_at) else updated_at
+        end as owned_from
+    from owner_changes
+    where
+        version_number = 1
+        or owner_crm_user_id is distinct from previous_owner_crm_user_id
+
+),
+
+final as (
+
+    select
+        crm_account_id,
+        row_number() over by_account as period_number,
+        owner_crm_user_id,
+        owned_from,
+        lead(owned_from) over by_account as owned_to
+    from period_starts
+    window by_account as (partition by crm_account_id order by owned_from)
+
+)
+
+select * from final

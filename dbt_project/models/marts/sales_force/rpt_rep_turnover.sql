@@ -1,0 +1,102 @@
+{#
+    Rep turnover per year (KPI-DEFINITIONS.md, Sales force and coverage), from the ERP
+    employee table, sales roles only (SDR, MDR, AE, manager; `other` is not sales staff).
+    Grain: one row per calendar year, from the first hire to the as-of year (the current
+    year runs to the as-of date of int_sales_reps_joined).
+    headcount_start: employed on 1 January (hired on or before, not left before);
+    headcount_end: employed at the year's end (or the as-of date); leavers: leave date in
+    the year and on or before the as-of date; turnover_rate = leavers / average of the two
+    headcounts.
+#}
+
+with
+
+employees as (
+
+    select * from {{ ref('stg_erp__employees') }}
+    where role in ('SDR', 'MDR', 'AE', 'manager')
+
+),
+
+as_of as (
+
+    -- the warehouse's as-of date, not the employees' own latest extract (see int_sales_reps_joined)
+    select max(as_of_date) as as_of_date from {{ ref('int_sales_reps_joined') }}
+
+),
+
+years as (
+
+    select
+        unnest(generate_series(
+            (select date_trunc('year', min(hire_date)) from employees),
+            (select date_trunc('year', as_of_date) from as_of),
+            interval 1 year
+        ))::date as year_start
+
+),
+
+bounds as (
+
+    select
+        years.year_start,
+        least(years.year_start + interval 1 year - interval 1 day, as_of.as_of_date)::date
+            as year_end,
+        as_of.as_of_date
+    from years
+    cross join as_of
+
+),
+
+final as (
+
+    select
+        year(bounds.year_start) as year,
+        bounds.year_start,
+        bounds.year_end,
+        count(*) filter (
+            where
+            employees.hire_date <= bounds.year_start
+            and (employees.leave_date is null or employees.leave_date >= bounds.year_start)
+        ) as headcount_start,
+        count(*) filter (
+            where
+            employees.hire_date <= bounds.year_end
+            and (employees.leave_date is null or employees.leave_date > bounds.year_end)
+        ) as headcount_end,
+        count(*) filter (
+            where employees.hire_date between bounds.year_start and bounds.year_end
+        ) as hires,
+        count(*) filter (
+            where employees.leave_date between bounds.year_start and bounds.year_end
+        ) as leavers,
+        round(
+            count(*) filter (
+                where employees.leave_date between bounds.year_start and bounds.year_end
+            ) / nullif((
+                count(*) filter (
+                    where
+                    employees.hire_date <= bounds.year_start
+                    and (
+                        employees.leave_date is null
+                        or employees.leave_date >= bounds.year_start
+                    )
+                )
+                + count(*) filter (
+                    where
+                    employees.hire_date <= bounds.year_end
+                    and (
+                        employees.leave_date is null
+                        or employees.leave_date > bounds.year_end
+                    )
+                )
+            ) / 2.0, 0),
+            4
+        )::double as turnover_rate
+    from bounds
+    cross join employees
+    group by bounds.year_start, bounds.year_end
+
+)
+
+select * from final
