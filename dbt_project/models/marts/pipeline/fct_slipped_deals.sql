@@ -43,7 +43,7 @@ slips as (
     select
         crm_opportunity_id,
         count(*) filter (where is_slip) as slip_count,
-        sum(date_diff('day', old_close_date, new_close_date)) filter (where is_slip) as days_slipped,
+        sum(date_diff('day', old_close_date, new_close_date)) filter (where is_slip)::bigint as days_slipped,
         min(changed_at) filter (where is_slip) as first_slipped_at,
         max(changed_at) filter (where is_slip) as last_slipped_at
     from close_date_moves

@@ -3,7 +3,7 @@
     employee table, sales roles only (SDR, MDR, AE, manager; `other` is not sales staff).
     Grain: one row per calendar year, from the first hire to the as-of year (the current
     year runs to the as-of date of int_sales_reps_joined).
-    headcount_start: employed on 1 January (hired on or before, not left before);
+    headcount_start: employed as 1 January begins (hired before it, not left before it);
     headcount_end: employed at the year's end (or the as-of date); leavers: leave date in
     the year and on or before the as-of date; turnover_rate = leavers / average of the two
     headcounts.
@@ -56,7 +56,7 @@ final as (
         bounds.year_end,
         count(*) filter (
             where
-            employees.hire_date <= bounds.year_start
+            employees.hire_date < bounds.year_start
             and (employees.leave_date is null or employees.leave_date >= bounds.year_start)
         ) as headcount_start,
         count(*) filter (
@@ -76,7 +76,7 @@ final as (
             ) / nullif((
                 count(*) filter (
                     where
-                    employees.hire_date <= bounds.year_start
+                    employees.hire_date < bounds.year_start
                     and (
                         employees.leave_date is null
                         or employees.leave_date >= bounds.year_start
