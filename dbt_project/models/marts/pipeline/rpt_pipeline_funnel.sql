@@ -265,6 +265,7 @@ events as (
         null as sales_cycle_days,
         crm_opportunity_id as created_opportunity_id
     from opportunities
+    where created_at is not null
 
 ),
 
