@@ -169,43 +169,58 @@ churn_link as (
 
 ),
 
+report_rows as (
+
+    -- every month with tickets, and an `all` row for a month with deliveries and no ticket
+    select
+        month,
+        priority
+    from ticket_months
+    union
+    select
+        month,
+        'all' as priority
+    from delivery_months
+
+),
+
 final as (
 
     select
-        ticket_months.month,
-        ticket_months.priority,
-        ticket_months.tickets,
-        ticket_months.clients_with_tickets,
+        report_rows.month,
+        report_rows.priority,
+        coalesce(ticket_months.tickets, 0) as tickets,
+        coalesce(ticket_months.clients_with_tickets, 0) as clients_with_tickets,
         round(ticket_months.tickets / nullif(ticket_months.clients_with_tickets, 0), 2)::double
             as tickets_per_client,
         case
-            when ticket_months.priority = 'all'
+            when report_rows.priority = 'all'
                 then round(ticket_months.tickets / nullif(churn_link.active_clients, 0), 4)
         end::double as tickets_per_active_client,
         round(ticket_months.median_first_response_hours, 2)::double as median_first_response_hours,
         round(ticket_months.p90_first_response_hours, 2)::double as p90_first_response_hours,
         round(ticket_months.median_resolution_hours, 2)::double as median_resolution_hours,
         round(ticket_months.p90_resolution_hours, 2)::double as p90_resolution_hours,
-        ticket_months.sla_targets_decided,
-        ticket_months.sla_targets_met,
+        coalesce(ticket_months.sla_targets_decided, 0) as sla_targets_decided,
+        coalesce(ticket_months.sla_targets_met, 0) as sla_targets_met,
         round(
             ticket_months.sla_targets_met / nullif(ticket_months.sla_targets_decided, 0), 4
         )::double as sla_compliance,
-        ticket_months.breached_tickets,
-        ticket_months.answered_late_tickets,
-        case when ticket_months.priority = 'all' then coalesce(delivery_months.delivered_orders, 0) end
+        coalesce(ticket_months.breached_tickets, 0) as breached_tickets,
+        coalesce(ticket_months.answered_late_tickets, 0) as answered_late_tickets,
+        case when report_rows.priority = 'all' then coalesce(delivery_months.delivered_orders, 0) end
             as delivered_orders,
-        case when ticket_months.priority = 'all' then coalesce(delivery_months.late_deliveries, 0) end
+        case when report_rows.priority = 'all' then coalesce(delivery_months.late_deliveries, 0) end
             as late_deliveries,
-        case when ticket_months.priority = 'all' then delivery_months.median_delivery_delay_days end::double
+        case when report_rows.priority = 'all' then delivery_months.median_delivery_delay_days end::double
             as median_delivery_delay_days,
-        case when ticket_months.priority = 'all' then delivery_months.p90_delivery_delay_days end::double
+        case when report_rows.priority = 'all' then delivery_months.p90_delivery_delay_days end::double
             as p90_delivery_delay_days,
-        case when ticket_months.priority = 'all' then churn_link.active_clients end as active_clients,
-        case when ticket_months.priority = 'all' then churn_link.clients_with_service_failure end
+        case when report_rows.priority = 'all' then churn_link.active_clients end as active_clients,
+        case when report_rows.priority = 'all' then churn_link.clients_with_service_failure end
             as clients_with_service_failure,
         case
-            when ticket_months.priority = 'all'
+            when report_rows.priority = 'all'
                 then round(
                     churn_link.failed_clients_churned_3_months
                     / nullif(churn_link.clients_with_service_failure, 0),
@@ -213,18 +228,22 @@ final as (
                 )
         end::double as churn_rate_3_months_after_failure,
         case
-            when ticket_months.priority = 'all'
+            when report_rows.priority = 'all'
                 then round(
                     churn_link.other_clients_churned_3_months
                     / nullif(churn_link.clients_without_failure, 0),
                     4
                 )
         end::double as churn_rate_3_months_without_failure
-    from ticket_months
+    from report_rows
+    left join ticket_months
+        on
+            report_rows.month = ticket_months.month
+            and report_rows.priority = ticket_months.priority
     left join delivery_months
-        on ticket_months.month = delivery_months.month
+        on report_rows.month = delivery_months.month
     left join churn_link
-        on ticket_months.month = churn_link.month
+        on report_rows.month = churn_link.month
 
 )
 
