@@ -315,9 +315,9 @@ final as (
         converted_opportunities,
         round(converted_opportunities / nullif(entered_opportunities, 0), 4)::double as conversion_rate,
         regressions_out,
-        median_days_in_stage::double as median_days_in_stage,
-        p75_days_in_stage::double as p75_days_in_stage,
-        p90_days_in_stage::double as p90_days_in_stage,
+        round(median_days_in_stage, 2)::double as median_days_in_stage,
+        round(p75_days_in_stage, 2)::double as p75_days_in_stage,
+        round(p90_days_in_stage, 2)::double as p90_days_in_stage,
         open_opportunities,
         pipeline_amount::decimal(18, 2) as pipeline_amount,
         weighted_pipeline_amount::decimal(18, 2) as weighted_pipeline_amount,
@@ -328,8 +328,8 @@ final as (
         won_amount::decimal(18, 2) as won_amount,
         closed_amount::decimal(18, 2) as closed_amount,
         round(won_amount / nullif(closed_amount, 0), 4)::double as win_rate_by_amount,
-        median_sales_cycle_days::double as median_sales_cycle_days,
-        p90_sales_cycle_days::double as p90_sales_cycle_days,
+        round(median_sales_cycle_days, 2)::double as median_sales_cycle_days,
+        round(p90_sales_cycle_days, 2)::double as p90_sales_cycle_days,
         created_opportunities
     from aggregated
 
