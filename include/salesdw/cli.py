@@ -63,7 +63,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from salesdw.orchestration.run import run_pipeline
 
     settings = Settings.from_env()
-    summary = run_pipeline(settings, start=start, end=end, landing=args.landing)
+    summary = run_pipeline(
+        settings, start=start, end=end, landing=args.landing, catch_up=args.catch_up
+    )
     print(summary.render())
     return 0 if summary.ok else 1
 
@@ -170,6 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--to", dest="date_to", type=_date, help="last date of a range")
     run.add_argument(
         "--landing", help="landing area (default: $SALESDW_LANDING, or $SALESDW_HOME/landing)"
+    )
+    run.add_argument(
+        "--catch-up",
+        action="store_true",
+        help="one DAG run per source for the whole range (DAG param extract_from), each "
+        "entity loaded in one batch: for a first load or a long backfill, much faster than "
+        "one run a day. Default: one run per source and day, as the scheduler does",
     )
     run.set_defaults(handler=_cmd_run)
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 
-from salesdw.ingest.loader import load_entity_day
+from salesdw.ingest.loader import load_entity_day, load_entity_range
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 DAY = dt.date(2026, 1, 5)
 
@@ -217,3 +220,54 @@ def test_cp1252_is_read_when_configured(tmp_path, monkeypatch, landing):
 def test_a_day_without_files_is_normal(settings, landing):
     connector, _ = landing("crm/leads.csv", "crm", "leads")
     assert load_entity_day(settings, connector, "crm", "accounts", DAY, "run1") == []
+
+
+def test_a_range_loads_in_one_batch_and_every_row_keeps_its_own_file(settings, landing):
+    connector, first = landing("crm/leads.csv", "crm", "leads")
+    data = first.read_bytes().replace(b"L1,", b"L9,")
+    landing("crm/leads.csv", "crm", "leads", day=DAY + dt.timedelta(days=1), data=data)
+    outcomes = load_entity_range(
+        settings, connector, "crm", "leads", DAY, DAY + dt.timedelta(days=1), "run1"
+    )
+    # each file as alone: L1 (or L9) loads, L2's status 'unknown' is quarantined (line 3)
+    assert [(o.status, o.rows_loaded, o.rows_quarantined) for o in outcomes] == [
+        ("loaded", 1, 1),
+        ("loaded", 1, 1),
+    ]
+    rows = _rows(
+        settings,
+        "select lead_id, _source_file, _line_number, _extract_date, _batch_id "
+        "from raw.crm__leads order by 1",
+    )
+    assert [r[:4] for r in rows] == [
+        ("L1", "crm/leads/2026-01-05/leads.csv", 2, DAY),
+        ("L9", "crm/leads/2026-01-06/leads.csv", 2, DAY + dt.timedelta(days=1)),
+    ]
+    assert rows[0][4] == rows[1][4]  # one batch
+    assert _rows(settings, "select file, line_number, rule from raw.quarantine order by 1") == [
+        ("crm/leads/2026-01-05/leads.csv", 3, "out_of_domain"),
+        ("crm/leads/2026-01-06/leads.csv", 3, "out_of_domain"),
+    ]
+    # one Great Expectations validation for the batch: its file is null (load_log has them)
+    assert _rows(
+        settings,
+        "select count(distinct batch_id), count(*) filter (where file is not null), "
+        "max(unexpected_count) filter (where column_name = 'status') "
+        "from audit.validation_results",
+    ) == [(1, 0, 2)]
+    again = load_entity_range(
+        settings, connector, "crm", "leads", DAY, DAY + dt.timedelta(days=1), "run2"
+    )
+    assert [o.status for o in again] == ["duplicate", "duplicate"]
+
+
+def test_a_ragged_file_read_with_others_is_rejected_with_its_line(settings, landing):
+    good = (FIXTURES / "crm" / "leads.csv").read_bytes()
+    connector, _ = landing("crm/leads.csv", "crm", "leads", name="a_good.csv")
+    ragged = good + b"L3,Acme,,web,new,,,,U1,2026-01-05T10:00:00Z,2026-01-05T10:00:00Z,,x,y\n"
+    landing("crm/leads.csv", "crm", "leads", name="b_ragged.csv", data=ragged)
+    outcomes = load_entity_day(settings, connector, "crm", "leads", DAY, "run1")
+    assert [o.status for o in outcomes] == ["loaded", "rejected"]
+    assert "b_ragged.csv: unreadable CSV file" in outcomes[1].message
+    assert "Line: 4" in outcomes[1].message
+    assert _rows(settings, "select count(*) from raw.crm__leads") == [(1,)]

@@ -30,10 +30,10 @@ def _land(root: Path) -> Path:
     return root
 
 
-def _run(home: Path, landing: Path, *dates: str) -> subprocess.CompletedProcess:
+def _run(home: Path, landing: Path, *dates: str, extra=()) -> subprocess.CompletedProcess:
     args = ["--date", dates[0]] if len(dates) == 1 else ["--from", dates[0], "--to", dates[1]]
     return subprocess.run(
-        [sys.executable, "-m", "salesdw.cli", "run", "--landing", str(landing), *args],
+        [sys.executable, "-m", "salesdw.cli", "run", "--landing", str(landing), *args, *extra],
         env={**os.environ, "SALESDW_HOME": str(home)},
         capture_output=True,
         text=True,
@@ -118,3 +118,28 @@ def test_missing_landing_is_a_clear_error(tmp_path):
     result = _run(tmp_path / "h", tmp_path / "nowhere", "2026-01-05")
     assert result.returncode == 1
     assert "does not exist" in result.stderr
+
+
+def test_a_catch_up_run_loads_the_range_in_one_run_per_source(first_run, tmp_path):
+    _, landing, _ = first_run
+    home = tmp_path / "catch-up"
+    result = _run(home, landing, "2026-01-05", "2026-01-06", extra=["--catch-up"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Airflow DAG runs: 3 succeeded, 0 failed" in result.stdout
+    # the same rows and quarantine as the day-by-day run of the same two days
+    assert _counts(home) == {
+        "erp__subscriptions": 3,
+        "crm__leads": 1,
+        "support__surveys": 1,
+        "quarantine": 8,
+    }
+    with sqlite3.connect(home / "airflow" / "airflow.db") as db:
+        runs = db.execute("select dag_id, state, conf from dag_run order by dag_id").fetchall()
+    assert [(d, s) for d, s, _ in runs] == [
+        ("ingest_crm", "success"),
+        ("ingest_erp", "success"),
+        ("ingest_support", "success"),
+        ("transform", "success"),
+    ]
+    confs = [json.loads(c) for d, _, c in runs if d.startswith("ingest_")]
+    assert [c["extract_from"] for c in confs] == ["2026-01-05"] * 3

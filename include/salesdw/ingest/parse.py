@@ -109,14 +109,16 @@ def violation_expression(col: Column, fmt: SourceFormat, is_key: bool) -> str:
 
 
 def checked_select(entity: Entity, fmt: SourceFormat, landed_table: str) -> str:
-    """One row per landed record: typed columns, the list of broken values, and the
-    record's line, original content and drift columns."""
+    """One row per landed record: typed columns, the text of each column whose typing can
+    fail (``<column>__text``, for the boundary suites), the list of broken values, and the
+    record's file, line, original content and drift columns."""
     parsed = [f"{parse_expression(c, fmt)} as {c.name}" for c in entity.columns]
+    parsed += [f"{_text(c.name)} as {c.name}__text" for c in entity.columns if c.type != "string"]
     key = set(entity.key)
     violations = ", ".join(violation_expression(c, fmt, c.name in key) for c in entity.columns)
     return (
         "select\n    " + ",\n    ".join(parsed) + ",\n"
         f"    list_filter([{violations}], lambda v: v is not null) as _violations,\n"
-        "    _line_number,\n    _record,\n    _extra\n"
+        "    _file,\n    _line_number,\n    _record,\n    _extra\n"
         f"from {landed_table}"
     )

@@ -73,7 +73,18 @@ SUPPORT_TABLES = (
 
 
 def ensure_schema(con) -> None:
-    """Create every raw and audit table that does not exist yet (idempotent)."""
+    """Create every raw and audit table that does not exist yet (idempotent; one catalog
+    query when they all do)."""
+    expected = {"load_log", "quarantine", "schema_drift", "validation_results"} | {
+        e.qualified_name for e in contract.all_entities()
+    }
+    present = con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        "and schema_name in ('raw', 'audit') and list_contains(?, table_name)",
+        [sorted(expected)],
+    ).fetchone()[0]
+    if present == len(expected):
+        return
     con.execute("create schema if not exists raw")
     con.execute("create schema if not exists audit")
     for statement in SUPPORT_TABLES:

@@ -2,10 +2,10 @@
 --transform) the transform DAG once (a child process).
 
 Started by `salesdw run` with AIRFLOW_HOME set (see airflow_home.py). For each date and each
-DAG it calls ``dag.test()``: Airflow creates a real DAG run in its metadata database and runs
-every task through its task runner, with retries, pools and skips. One process serves the
-whole range, so Airflow and the DAG files are loaded once. It prints one JSON line per DAG
-run, which `salesdw run` reads back.
+DAG (or, with --catch-up, once per DAG for the whole range) it calls ``dag.test()``: Airflow
+creates a real DAG run in its metadata database and runs every task through its task runner,
+with retries, pools and skips. One process serves the whole range, so Airflow and the DAG
+files are loaded once. It prints one JSON line per DAG run, which `salesdw run` reads back.
 """
 
 from __future__ import annotations
@@ -25,6 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", dest="end", required=True, type=dt.date.fromisoformat)
     parser.add_argument("--result", required=True, help="file to append JSON lines to")
     parser.add_argument("--transform", action="store_true", help="then run the transform DAG once")
+    parser.add_argument(
+        "--catch-up",
+        action="store_true",
+        help="one run per DAG for the whole range (param extract_from) instead of one a day",
+    )
     args = parser.parse_args(argv)
 
     from airflow.dag_processing.dagbag import DagBag
@@ -37,6 +42,14 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
     day = args.start
     with open(args.result, "a", encoding="utf-8") as out:
+        if args.catch_up:
+            logical = dt.datetime.combine(args.end, dt.time(), tzinfo=dt.UTC)
+            for dag_id in DAG_IDS:
+                run = bag.get_dag(dag_id).test(
+                    logical_date=logical, run_conf={"extract_from": args.start.isoformat()}
+                )
+                _report(out, dag_id, args.end, run)
+            day = args.end + dt.timedelta(days=1)
         while day <= args.end:
             logical = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
             for dag_id in DAG_IDS:

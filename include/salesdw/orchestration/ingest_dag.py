@@ -53,7 +53,14 @@ def ingest_dag_args(source: str) -> dict:
                 None,
                 type=["null", "string"],
                 description="Landing area for this run (default: SALESDW_LANDING)",
-            )
+            ),
+            "extract_from": Param(
+                None,
+                type=["null", "string"],
+                format="date",
+                description="Catch-up: load every extract date from this one (YYYY-MM-DD) "
+                "to the run's own, one batch per entity (default: the run's date only)",
+            ),
         },
     }
 

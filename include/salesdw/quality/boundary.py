@@ -77,24 +77,25 @@ def _validator_parts(qualified_name: str):
 
 
 def batch_frame(con, entity: Entity):
-    """The typed columns of ``_checked`` beside each column's text from ``_landed``."""
+    """The typed columns of ``_checked`` beside the text of each column whose typing can
+    fail (``<column>__text``), in file and line order."""
     typed = ", ".join(
-        f"cast(c.{col.name} as double) as {col.name}" if col.type == "decimal" else f"c.{col.name}"
+        f"cast({col.name} as double) as {col.name}" if col.type == "decimal" else col.name
         for col in entity.columns
     )
-    texts = ", ".join(
-        f"nullif(trim(l.{col.name}), '') as {col.name}__text" for col in entity.columns
-    )
-    return con.execute(
-        f"select {typed}, {texts}, c._line_number from _checked as c "
-        "inner join _landed as l on l._line_number = c._line_number "
-        "order by c._line_number"
-    ).df()
+    texts = "".join(f"{col.name}__text, " for col in entity.columns if col.type != "string")
+    return con.execute(f"select {typed}, {texts}_file, _line_number from _checked").df()
 
 
 def validate_checked_batch(con, entity: Entity) -> list[ExpectationResult]:
-    """Validate the file staged in ``_checked``/``_landed`` with the entity's suite."""
-    frame = batch_frame(con, entity)
+    """Validate the batch staged in ``_checked``/``_landed`` (one or many files) with the
+    entity's suite: one validation per batch."""
+    return validate_frame(entity, batch_frame(con, entity))
+
+
+def validate_frame(entity: Entity, frame) -> list[ExpectationResult]:
+    """Validate a batch frame (see ``batch_frame``) with the entity's suite. Pure pandas and
+    GX: the loader runs it in a thread while DuckDB writes the batch."""
     definition = _validator_parts(entity.qualified_name)
     result = definition.run(
         batch_parameters={"dataframe": frame},
@@ -134,9 +135,16 @@ def validate_checked_batch(con, entity: Entity) -> list[ExpectationResult]:
 
 
 def record_results(
-    con, results: list[ExpectationResult], file: str, batch_id: str, dag_run_id: str, extract_date
+    con,
+    results: list[ExpectationResult],
+    file: str | None,
+    batch_id: str,
+    dag_run_id: str,
+    extract_date,
 ) -> None:
-    """Append results to audit.validation_results (inside the caller's transaction)."""
+    """Append results to audit.validation_results (inside the caller's transaction). ``file``
+    is the batch's file when it holds one, else null: ``raw.load_log`` lists a batch's files
+    under the same ``batch_id``; ``extract_date`` is the batch's latest."""
     rows = [
         (
             r.suite,
