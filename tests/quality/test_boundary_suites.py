@@ -42,11 +42,17 @@ def test_failing_expectations_have_the_hand_counted_unexpected_counts(loaded):
     # amount, and one unknown billing period (tests/fixtures/erp/subscriptions.csv).
     assert failed == [
         ("expect_column_values_to_be_between", "amount", "negative_amount", 1),
-        ("expect_column_values_to_not_be_null", "amount", "unparseable_number", 1),
+        ("expect_column_values_to_be_null", "amount", "unparseable_number", 1),
         ("expect_column_values_to_be_in_set", "billing_period", "out_of_domain", 1),
-        ("expect_column_values_to_not_be_null", "start_date", "unparseable_date", 1),
+        ("expect_column_values_to_be_null", "start_date", "unparseable_date", 1),
         ("expect_column_values_to_not_be_null", "subscription_id", "missing_key", 1),
     ]
+    # an unparseable value's sample is the text as it came: '12,5,0' and '31/02/2026'
+    samples = loaded.execute(
+        "select column_name, unexpected_sample from audit.validation_results "
+        "where rule like 'unparseable%' and not success order by 1"
+    ).fetchall()
+    assert samples == [("amount", '["12,5,0"]'), ("start_date", '["31/02/2026"]')]
 
 
 def test_gx_agrees_with_the_quarantine(loaded):

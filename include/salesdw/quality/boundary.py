@@ -6,6 +6,7 @@ here). The suites live in ``expectations/boundary_suites.py``; they are built on
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import logging
@@ -77,14 +78,18 @@ def _validator_parts(qualified_name: str):
 
 
 def batch_frame(con, entity: Entity):
-    """The typed columns of ``_checked`` beside the text of each column whose typing can
-    fail (``<column>__text``), in file and line order."""
+    """The typed columns of ``_checked`` and, for each column whose typing can fail,
+    ``<column>__unparsed``: its text where the typed value is null (else null)."""
     typed = ", ".join(
         f"cast({col.name} as double) as {col.name}" if col.type == "decimal" else col.name
         for col in entity.columns
     )
-    texts = "".join(f"{col.name}__text, " for col in entity.columns if col.type != "string")
-    return con.execute(f"select {typed}, {texts}_file, _line_number from _checked").df()
+    unparsed = "".join(
+        f", case when {col.name} is null then {col.name}__text end as {col.name}__unparsed"
+        for col in entity.columns
+        if col.type != "string"
+    )
+    return con.execute(f"select {typed}{unparsed} from _checked").df()
 
 
 def validate_checked_batch(con, entity: Entity) -> list[ExpectationResult]:
@@ -111,7 +116,7 @@ def validate_frame(entity: Entity, frame) -> list[ExpectationResult]:
             ExpectationResult(
                 suite=entity.qualified_name,
                 expectation=config.type,
-                column=kwargs.get("column") or kwargs.get("column_A"),
+                column=meta.get("column") or kwargs.get("column") or kwargs.get("column_A"),
                 severity=meta.get("severity", "block"),
                 rule=meta.get("rule"),
                 success=bool(item.success),
@@ -132,6 +137,11 @@ def validate_frame(entity: Entity, frame) -> list[ExpectationResult]:
             "; ".join(f"{r.expectation}({r.column}) x{r.unexpected_count}" for r in failed),
         )
     return out
+
+
+RESULT_TYPES = (
+    ["varchar"] * 5 + ["boolean", "varchar", "bigint", "bigint", "json"] + ["varchar"] * 3
+) + ["date", "timestamp"]
 
 
 def record_results(
@@ -164,9 +174,12 @@ def record_results(
         )
         for r in results
     ]
-    if rows:
-        con.executemany(
-            "insert into audit.validation_results values "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp)",
-            rows,
-        )
+    from salesdw.ingest.raw import insert_rows
+
+    validated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    insert_rows(
+        con,
+        "audit.validation_results",
+        RESULT_TYPES,
+        [[*row, validated_at] for row in rows],
+    )
