@@ -39,7 +39,7 @@ class IngestSummary:
         for rule, n in sorted(self.quarantined_by_rule.items()):
             lines.append(f"    {rule:<32} {n:>10,}")
         lines.append(f"  files rejected: {len(self.rejected)}")
-        lines += [f"    {f}: {m}" for f, m in self.rejected]
+        lines += [f"    {m if m.startswith(f) else f'{f}: {m}'}" for f, m in self.rejected]
         lines.append(f"  files skipped as already loaded: {len(self.duplicates)}")
         lines += [f"    {f}: {m}" for f, m in self.duplicates]
         if self.drift:
