@@ -9,7 +9,7 @@ import pytest
 
 from salesdw.cli import main
 
-SUBCOMMANDS = ("generate", "run", "query", "quarantine", "airflow")
+SUBCOMMANDS = ("generate", "run", "build", "query", "audit", "quarantine", "airflow")
 
 
 def test_help_lists_every_subcommand():

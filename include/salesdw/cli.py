@@ -18,12 +18,13 @@ from salesdw.config import Settings
 EPILOG = """\
 Typical session:
   salesdw generate --out sample --scale 1 --days 30   # messy sample extracts + ground truth
-  salesdw run --landing sample --from 2026-01-01 --to 2026-01-30
-  salesdw build                                        # dbt, master data, marts
-  salesdw query "select count(*) from raw.erp__customers"
+  salesdw run --landing sample --from 2026-01-01 --to 2026-01-30   # ingest, build, publish
+  salesdw query "select month, closing_mrr from marts.rpt_mrr_monthly where segment = 'all'"
+  salesdw audit                                        # checks, failures, publications
 
-All state lives under $SALESDW_HOME (default ./.salesdw): the warehouse, the local Airflow
-home and the logs. Other settings: see .env.example.
+All state lives under $SALESDW_HOME (default ./.salesdw): the build warehouse, the
+publications BI reads (published/current), the local Airflow home and the logs. Other
+settings: see .env.example.
 """
 
 
@@ -84,6 +85,7 @@ def _date_range(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from salesdw.mdm.run import MasterDataError
+    from salesdw.publish.gate import PublicationBlocked
     from salesdw.transform import BuildError, build
 
     settings = Settings.from_env()
@@ -91,7 +93,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise CliError(f"no warehouse at {settings.warehouse_path}: run `salesdw run` first")
     try:
         summary = build(settings)
-    except (BuildError, MasterDataError) as exc:
+    except (BuildError, MasterDataError, PublicationBlocked) as exc:
         print(f"salesdw build: {exc}", file=sys.stderr)
         return 1
     print(summary.render())
@@ -102,6 +104,17 @@ def _cmd_query(args: argparse.Namespace) -> int:
     from salesdw.query import run_query
 
     print(run_query(Settings.from_env(), args.sql, output_format=args.format), end="")
+    return 0
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from salesdw.publish import audit
+
+    settings = Settings.from_env()
+    if args.publication:
+        print(audit.render_publication(settings, args.publication), end="")
+    else:
+        print(audit.render_recent(settings, limit=args.limit), end="")
     return 0
 
 
@@ -187,15 +200,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="build the warehouse from the raw layer: dbt, master data, marts",
         description="Run dbt on what the raw layer holds (seeds, staging, intermediate), "
         "then the master-data run that gives every client source record a stable client id "
-        "(docs/master-data.md), then dbt again for the marts. The transform DAG does the same "
-        "three steps as tasks.",
+        "(docs/master-data.md), then dbt again for the marts, all in the private build "
+        "warehouse; then audit the build and publish it for BI only if every blocking check "
+        "passed (docs/auditing.md). The transform DAG does the same steps as tasks.",
     )
     build.set_defaults(handler=_cmd_build)
 
     query = sub.add_parser(
         "query",
-        help="run a read-only SQL query against the warehouse BI reads",
-        description="Open the warehouse read-only and print the result of one SQL query.",
+        help="run a read-only SQL query against the published database BI reads",
+        description="Open the current publication ($SALESDW_HOME/published/current/"
+        "salesdw.duckdb: schemas marts and audit) read-only and print the result of one SQL "
+        "query.",
     )
     query.add_argument("sql", help="the SQL text, quoted")
     query.add_argument(
@@ -205,6 +221,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default table)",
     )
     query.set_defaults(handler=_cmd_query)
+
+    aud = sub.add_parser(
+        "audit",
+        help="recent checks, failures and publications, or everything behind one publication",
+        description="Read the audit schema of the published database (docs/auditing.md): "
+        "publications with their status and checks, the checks that failed, dbt tests that "
+        "failed or warned. With --publication ID: that publication's checks, marts, data "
+        "interval, code version and lineage back to the source files.",
+    )
+    aud.add_argument("--publication", metavar="ID", help="one publication, in full")
+    aud.add_argument("--limit", type=int, default=10, help="how many of each (default 10)")
+    aud.set_defaults(handler=_cmd_audit)
 
     quar = sub.add_parser(
         "quarantine",

@@ -25,6 +25,16 @@ class Settings:
     sql_source_uri: str | None
     sql_source_schema: str
     erp_encoding: str
+    dbt_project_dir: Path = PROJECT_ROOT / "dbt_project"
+    """The dbt project the transform builds (``SALESDW_DBT_PROJECT_DIR``)."""
+    freshness_max_days: int = 3
+    """Publication gate: the newest loaded extract may be this many days older than the run's
+    as-of date (``SALESDW_FRESHNESS_MAX_DAYS``; a ``warn`` check)."""
+    row_count_drop_max: float = 0.5
+    """Publication gate: a published mart may lose at most this share of the rows it had in
+    the previous publication (``SALESDW_ROW_COUNT_DROP_MAX``; a ``block`` check)."""
+    keep_publications: int = 10
+    """Publication folders kept under ``published/`` (``SALESDW_KEEP_PUBLICATIONS``)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -38,6 +48,12 @@ class Settings:
             sql_source_uri=env.get("SALESDW_SQL_SOURCE_URI"),
             sql_source_schema=env.get("SALESDW_SQL_SOURCE_SCHEMA", "public"),
             erp_encoding=env.get("SALESDW_ERP_ENCODING", "utf-8-sig"),
+            dbt_project_dir=Path(
+                env.get("SALESDW_DBT_PROJECT_DIR") or PROJECT_ROOT / "dbt_project"
+            ).resolve(),
+            freshness_max_days=int(env.get("SALESDW_FRESHNESS_MAX_DAYS", "3")),
+            row_count_drop_max=float(env.get("SALESDW_ROW_COUNT_DROP_MAX", "0.5")),
+            keep_publications=int(env.get("SALESDW_KEEP_PUBLICATIONS", "10")),
         )
 
     @property
@@ -46,9 +62,15 @@ class Settings:
         return self.home / "warehouse" / "salesdw.duckdb"
 
     @property
+    def published_dir(self) -> Path:
+        """Publications: ``publications/<id>/`` (read-only DuckDB, Parquet, Data Docs) and
+        ``current``, the link BI follows, swapped atomically at each publication."""
+        return self.home / "published"
+
+    @property
     def bi_database_path(self) -> Path:
-        """The database BI reads. Until publication exists (issue 7) it is the warehouse."""
-        return self.warehouse_path
+        """The database BI reads: the current publication, never the build warehouse."""
+        return self.published_dir / "current" / "salesdw.duckdb"
 
     @property
     def airflow_home(self) -> Path:
@@ -70,7 +92,3 @@ class Settings:
     @property
     def expectations_dir(self) -> Path:
         return PROJECT_ROOT / "expectations"
-
-    @property
-    def dbt_project_dir(self) -> Path:
-        return PROJECT_ROOT / "dbt_project"

@@ -18,7 +18,7 @@ def run_query(settings: Settings, sql: str, output_format: str = "table") -> str
     path = settings.bi_database_path
     if not path.exists():
         raise FileNotFoundError(
-            f"no warehouse at {path}: run `salesdw run` first (or set SALESDW_HOME)"
+            f"nothing published at {path}: run `salesdw run` first (or set SALESDW_HOME)"
         )
     # read_only: a BI query can never change what it reads.
     with duckdb.connect(str(path), read_only=True) as con:

@@ -7,11 +7,14 @@ two `dbt build` steps split by the graph:
 2. the master-data run (salesdw.mdm.run), which writes the `mdm` schema;
 3. `dbt build --select source:mdm+`: the marts that read it, their contracts and tests.
 
-The transform DAG runs the three steps as tasks; `salesdw build` runs them in one process.
+Then the publication gate (salesdw.publish.gate) audits the build and publishes it for BI
+only if every blocking check passed. The transform DAG runs these steps as tasks; `salesdw
+build` runs them in one process.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import time
@@ -41,8 +44,11 @@ class DbtStep:
         return f"dbt build {' '.join(self.args)}: {counts} ({self.seconds:.1f} s)"
 
 
-def dbt_build(settings: Settings, *selection: str) -> DbtStep:
-    """Run `dbt build` with `selection` on the warehouse of `settings`."""
+def dbt_build(
+    settings: Settings, *selection: str, dag_run_id: str = "manual", step_name: str = "dbt_build"
+) -> DbtStep:
+    """Run `dbt build` with `selection` on the warehouse of `settings`; every node's result
+    goes to ``audit.dbt_results`` (the publication gate reads the tests there)."""
     from dbt.cli.main import dbtRunner
 
     os.environ["SALESDW_HOME"] = str(settings.home)
@@ -69,6 +75,7 @@ def dbt_build(settings: Settings, *selection: str) -> DbtStep:
     step.seconds = time.perf_counter() - began
     if result.exception is not None:
         raise BuildError(f"dbt build {' '.join(selection)} could not run: {result.exception}")
+    _record_dbt_results(settings, dag_run_id, step_name, result.result)
     failures = []
     for node_result in result.result.results:
         status = str(node_result.status).rsplit(".", 1)[-1].lower()
@@ -85,6 +92,44 @@ def dbt_build(settings: Settings, *selection: str) -> DbtStep:
     return step
 
 
+def _record_dbt_results(settings: Settings, dag_run_id: str, step: str, results) -> None:
+    from salesdw.ingest.loader import connect
+    from salesdw.ingest.raw import insert_rows
+
+    invocation = getattr(getattr(results, "metadata", None), "invocation_id", None)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows = []
+    for r in results.results:
+        node = r.node
+        config = getattr(node, "config", None)
+        rows.append(
+            [
+                dag_run_id,
+                step,
+                invocation,
+                node.unique_id,
+                node.name,
+                str(node.resource_type).rsplit(".", 1)[-1].lower(),
+                str(r.status).rsplit(".", 1)[-1].lower(),
+                str(getattr(config, "severity", "") or "") or None,
+                r.failures,
+                (r.message or "")[:2000] or None,
+                r.execution_time,
+                now,
+            ]
+        )
+    con = connect(settings)
+    try:
+        insert_rows(
+            con,
+            "audit.dbt_results",
+            ["varchar"] * 8 + ["bigint", "varchar", "double", "timestamp"],
+            rows,
+        )
+    finally:
+        con.close()
+
+
 def master_data(settings: Settings):
     from salesdw.mdm.run import run_master_data
 
@@ -95,6 +140,7 @@ def master_data(settings: Settings):
 class BuildSummary:
     steps: list[DbtStep] = field(default_factory=list)
     master_data: object | None = None
+    publication: object | None = None
     seconds: float = 0.0
 
     def render(self) -> str:
@@ -104,6 +150,8 @@ class BuildSummary:
         if self.master_data is not None:
             lines.append("  " + render_master_data(self.master_data))
         lines += ["  " + step.render() for step in self.steps[1:]]
+        if self.publication is not None:
+            lines.append(self.publication.render())
         return "\n".join(lines)
 
 
@@ -118,12 +166,44 @@ def render_master_data(run) -> str:
     )
 
 
-def build(settings: Settings) -> BuildSummary:
-    """The three steps in one process (what the transform DAG does task by task)."""
+def build(settings: Settings, dag_run_id: str | None = None) -> BuildSummary:
+    """The three build steps, then the publication gate, in one process (what the transform
+    DAG does task by task). Raises BuildError or PublicationBlocked; the gate records both."""
+    from salesdw.publish.gate import PublicationBlocked, audit_and_publish, record_step
+
+    run_id = dag_run_id or f"salesdw-build__{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}"
     began = time.perf_counter()
     summary = BuildSummary()
-    summary.steps.append(dbt_build(settings, *BEFORE_MASTER_DATA))
-    summary.master_data = master_data(settings)
-    summary.steps.append(dbt_build(settings, *AFTER_MASTER_DATA))
+    try:
+        summary.steps.append(
+            record_step(
+                settings,
+                run_id,
+                "dbt_build_upstream",
+                lambda: dbt_build(
+                    settings, *BEFORE_MASTER_DATA, dag_run_id=run_id, step_name="dbt_build_upstream"
+                ),
+            )
+        )
+        summary.master_data = record_step(
+            settings, run_id, "master_data", lambda: master_data(settings)
+        )
+        summary.steps.append(
+            record_step(
+                settings,
+                run_id,
+                "dbt_build_marts",
+                lambda: dbt_build(
+                    settings, *AFTER_MASTER_DATA, dag_run_id=run_id, step_name="dbt_build_marts"
+                ),
+            )
+        )
+    except Exception:
+        try:
+            audit_and_publish(settings, run_id)  # records the failed publication
+        except PublicationBlocked:
+            pass
+        raise
+    summary.publication = audit_and_publish(settings, run_id)
     summary.seconds = time.perf_counter() - began
     return summary

@@ -31,6 +31,7 @@ for dag_id, dag in bag.dags.items():
         "doc": (dag.doc_md or "")[:3],
         "schedule": type(dag.timetable).__name__,
         "tasks": {t.task_id: {"retries": t.retries, "pool": t.pool,
+                              "trigger_rule": str(t.trigger_rule).rsplit(".", 1)[-1].lower(),
                               "upstream": sorted(t.upstream_task_ids),
                               "outlets": [o.name for o in t.outlets]} for t in dag.tasks},
     }
@@ -78,7 +79,11 @@ def test_transform_dag_shape(dagbag):
         "dbt_build_upstream": [],
         "master_data": ["dbt_build_upstream"],
         "dbt_build_marts": ["master_data"],
+        "audit_and_publish": ["dbt_build_marts"],
     }
+    # the gate runs whatever the build's outcome, so that a failed build is recorded too
+    assert dag["tasks"]["audit_and_publish"]["trigger_rule"] == "all_done"
+    assert dag["tasks"]["dbt_build_marts"]["trigger_rule"] == "all_success"
     assert dag["schedule"] == "AssetTriggeredTimetable", "scheduled on raw data, not a clock"
     for task in dag["tasks"].values():
         assert task["retries"] >= 1

@@ -220,6 +220,7 @@ def build_world(scale: int, start: dt.date, days: int, seed: int) -> World:
     _erp_reference_data(world, rng, scale)
     for client in world.clients:
         _client_life(world, rng, client)
+    _anchor_forecasts(world)
     return world
 
 
@@ -1182,13 +1183,41 @@ def make_forecasts(world: World, rng: random.Random) -> None:
                         "owner_id": rep.user_id,
                         "period_start": month,
                         "period_end": _month_end(month),
+                        # a share of the quota until _anchor_forecasts knows what was won
                         "forecast_amount": round(rep.quota * factor * rng.uniform(0.6, 1.4), 2),
+                        "_factor": factor,
                         "currency": "EUR",
                         "category": category,
                         "submitted_at": at,
                     },
                 )
         month = _add_months(month, 1)
+
+
+def _anchor_forecasts(world: World) -> None:
+    """Reps forecast what they will close: once the deals are played out, each forecast
+    becomes the rep's amount won that month times its category factor (0.8 commit, 1.2 best
+    case) and the noise drawn with it; a month with nothing won keeps its quota-based
+    forecast (a forecast with no actuals). The random draws are unchanged."""
+    won: dict[str, tuple[str, dt.date, float]] = {}
+    for row in world.versions.get("crm__opportunities", []):
+        if row.get("is_won") and row.get("closed_at") and not row.get("is_deleted"):
+            closed = row["closed_at"]
+            won[row["opportunity_id"]] = (
+                row["owner_id"],
+                closed.date().replace(day=1),
+                row["amount"],
+            )
+    by_rep_month: dict[tuple[str, dt.date], float] = {}
+    for owner, month, amount in won.values():
+        by_rep_month[owner, month] = by_rep_month.get((owner, month), 0.0) + amount
+    quota = {rep.user_id: rep.quota for rep in world.reps}
+    for row in world.versions.get("crm__forecasts", []):
+        factor = row.pop("_factor")
+        actual = by_rep_month.get((row["owner_id"], row["period_start"]))
+        if actual:
+            noise = row["forecast_amount"] / (quota[row["owner_id"]] * factor)
+            row["forecast_amount"] = round(actual * factor * noise, 2)
 
 
 # --- support --------------------------------------------------------------------------------

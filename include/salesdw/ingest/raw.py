@@ -69,13 +69,50 @@ SUPPORT_TABLES = (
         unexpected_count bigint, unexpected_sample json, file varchar, batch_id varchar,
         dag_run_id varchar, extract_date date, validated_at timestamp
     )""",
+    # the publication gate's columns, added to warehouses made before it
+    "alter table audit.validation_results add column if not exists stage varchar",
+    "alter table audit.validation_results add column if not exists publication_id varchar",
+    "alter table audit.validation_results add column if not exists code_version varchar",
+    "alter table audit.validation_results add column if not exists data_from date",
+    "alter table audit.validation_results add column if not exists data_to date",
+    """create table if not exists audit.build_steps (
+        dag_run_id varchar, step varchar, status varchar, message varchar,
+        started_at timestamp, finished_at timestamp
+    )""",
+    """create table if not exists audit.dbt_results (
+        dag_run_id varchar, step varchar, invocation_id varchar, unique_id varchar,
+        name varchar, resource_type varchar, status varchar, severity varchar,
+        failures bigint, message varchar, execution_seconds double, recorded_at timestamp
+    )""",
+    """create table if not exists audit.publications (
+        publication_id varchar, status varchar, serves_publication_id varchar,
+        attempted_at timestamp, published_at timestamp, dag_run_id varchar,
+        code_version varchar, data_from date, data_to date, marts json,
+        checks_run bigint, checks_failed_block bigint, checks_failed_warn bigint,
+        failed_checks json, location varchar
+    )""",
+    """create table if not exists audit.publication_lineage (
+        publication_id varchar, mart varchar, source_table varchar
+    )""",
+    """create table if not exists audit.publication_files (
+        publication_id varchar, source_table varchar, source_file varchar, sha256 varchar,
+        batch_id varchar, extract_date date, loaded_at timestamp
+    )""",
+)
+AUDIT_TABLES = (
+    "validation_results",
+    "build_steps",
+    "dbt_results",
+    "publications",
+    "publication_lineage",
+    "publication_files",
 )
 
 
 def ensure_schema(con) -> None:
     """Create every raw and audit table that does not exist yet (idempotent; one catalog
     query when they all do)."""
-    expected = {"load_log", "quarantine", "schema_drift", "validation_results"} | {
+    expected = {"load_log", "quarantine", "schema_drift", *AUDIT_TABLES} | {
         e.qualified_name for e in contract.all_entities()
     }
     present = con.execute(
@@ -93,11 +130,14 @@ def ensure_schema(con) -> None:
         con.execute(entity_table_ddl(entity))
 
 
-def insert_rows(con, table: str, types: list[str], rows: list[list]) -> None:
+def insert_rows(
+    con, table: str, types: list[str], rows: list[list], columns: list[str] | None = None
+) -> None:
     """Append rows to a table in one statement (one list parameter per column, unnested
     side by side): DuckDB's executemany costs about a millisecond per row."""
     if not rows:
         return
-    columns = list(zip(*rows, strict=True))
+    values = list(zip(*rows, strict=True))
     selects = ", ".join(f"unnest(?::{kind}[])" for kind in types)
-    con.execute(f"insert into {table} select {selects}", [list(c) for c in columns])
+    names = f" ({', '.join(columns)})" if columns else ""
+    con.execute(f"insert into {table}{names} select {selects}", [list(v) for v in values])

@@ -215,4 +215,148 @@ def warehouse_summary(settings: Settings) -> str | None:
             f"NPS {fmt(nps, '.1f')}, CAC {fmt(cac, ',.0f')} "
             "(marts.rpt_retention, rpt_nps, rpt_acquisition)"
         )
-    return "\n".join(lines)
+    return "\n".join(lines + _sales_lines(settings) + publication_lines(settings))
+
+
+def publication_lines(settings: Settings) -> list[str]:
+    """The last publication attempt (from the build warehouse's audit schema) and where BI,
+    file-based tools and auditors find the result."""
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        has = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'audit' and table_name = 'publications'"
+        ).fetchone()[0]
+        row = (
+            con.execute(
+                "select publication_id, status, serves_publication_id, checks_run, "
+                "checks_failed_block, checks_failed_warn, failed_checks, location "
+                "from audit.publications order by attempted_at desc limit 1"
+            ).fetchone()
+            if has
+            else None
+        )
+    if row is None:
+        return []
+    pid, status, serves, run, block, warn, failed, location = row
+    lines = [
+        f"Publication {pid}: {status.upper()} ({run} checks: {block} blocking failures, "
+        f"{warn} warnings)"
+    ]
+    for check in json.loads(failed or "[]"):
+        if "error" in check:
+            lines.append(f"  ERROR {check['error']}")
+            continue
+        detail = (
+            f"{check['unexpected_count']:,} unexpected"
+            if check.get("unexpected_count")
+            else f"observed {check.get('observed')}"
+        )
+        lines.append(f"  {check['severity']:<5} {check['suite']}: {check['check']} ({detail})")
+    if status != "published":
+        lines.append(f"  BI keeps reading publication {serves or '(none yet)'}")
+    lines += [
+        f"  BI database (read-only): {settings.bi_database_path} (`salesdw query`)",
+        f"  Parquet exports: {settings.published_dir / 'current' / 'parquet'}",
+        f"  Data Docs: {Path(location) / 'data_docs' / 'index.html'}",
+        "  Audit trail: `salesdw audit`, or SQL on the audit schema (docs/auditing.md)",
+    ]
+    return lines
+
+
+SALES_MARTS = (
+    "rpt_pipeline_funnel",
+    "rpt_forecast_accuracy",
+    "fct_slipped_deals",
+    "rpt_lost_reasons",
+    "rpt_account_coverage",
+    "rpt_support_service",
+)
+
+
+def _sales_lines(settings: Settings) -> list[str]:
+    """The pipeline, forecast, lost-request, coverage and support headlines (issue 6 marts)."""
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        present = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'marts' "
+            "and list_contains(?, table_name)",
+            [list(SALES_MARTS)],
+        ).fetchone()[0]
+        if present < len(SALES_MARTS):
+            return []
+        funnel = con.execute(
+            "select month, win_rate_by_count, win_rate_by_amount, median_sales_cycle_days, "
+            "p90_sales_cycle_days, pipeline_amount, weighted_pipeline_amount "
+            "from marts.rpt_pipeline_funnel where segment = 'all' and owner_crm_user_id = 'all' "
+            "and pipeline_stage = 'all' order by month desc limit 1"
+        ).fetchone()
+        forecast = con.execute(
+            "select month, forecast_amount, actual_amount, forecast_accuracy, forecast_bias "
+            "from marts.rpt_forecast_accuracy where team = 'all' and owner_crm_user_id = 'all' "
+            "order by month desc limit 1"
+        ).fetchone()
+        slipped = con.execute(
+            "select count(*) filter (where slip_count > 0), "
+            "count(*) filter (where is_repeat_slipper), count(*) filter (where is_stalled) "
+            "from marts.fct_slipped_deals"
+        ).fetchone()
+        lost = con.execute(
+            "select month, reason_group, lost_requests, is_recurring_motif "
+            "from marts.rpt_lost_reasons where segment = 'all' "
+            "and month = (select max(month) from marts.rpt_lost_reasons) "
+            "order by lost_requests desc, reason_group"
+        ).fetchall()
+        coverage = con.execute(
+            "select count(*) filter (where is_orphaned), sum(mrr_at_risk), "
+            "sum(open_pipeline_at_risk) from marts.rpt_account_coverage"
+        ).fetchone()
+        support = con.execute(
+            "select month, tickets, median_first_response_hours, p90_first_response_hours, "
+            "sla_compliance, breached_tickets from marts.rpt_support_service "
+            "where priority = 'all' order by month desc limit 1"
+        ).fetchone()
+
+    def n(value, pattern=",.0f"):
+        return "n/a" if value is None else format(float(value), pattern)
+
+    lines = []
+    if funnel:
+        month, wins, wins_amount, cycle, cycle_p90, pipeline, weighted = funnel
+        lines.append(
+            f"Pipeline {month:%Y-%m}: win rate {n(wins, '.1%')} by count, "
+            f"{n(wins_amount, '.1%')} by amount; sales cycle median {n(cycle)} d, p90 "
+            f"{n(cycle_p90)} d; open pipeline {n(pipeline)} (weighted {n(weighted)}) "
+            "(marts.rpt_pipeline_funnel)"
+        )
+    if forecast:
+        month, committed, won, accuracy, bias = forecast
+        lines.append(
+            f"Forecast {month:%Y-%m}: {n(committed)} forecast, {n(won)} won, accuracy "
+            f"{n(accuracy, '.1%')}, bias {n(bias, '+.1%')} (marts.rpt_forecast_accuracy)"
+        )
+    lines.append(
+        f"Deals: {slipped[0]:,} slipped ({slipped[1]:,} twice or more), {slipped[2]:,} stalled "
+        "(marts.fct_slipped_deals)"
+    )
+    if lost:
+        top = ", ".join(f"{group} {count}" for _, group, count, _ in lost[:3])
+        rising = [group for _, group, _, motif in lost if motif] or ["none"]
+        lines.append(
+            f"Lost requests {lost[0][0]:%Y-%m}: {sum(r[2] for r in lost):,}; top reasons {top}; "
+            f"recurring motifs: {', '.join(rising)} (marts.rpt_lost_reasons)"
+        )
+    lines.append(
+        f"Coverage: {coverage[0]:,} orphaned accounts, MRR at risk {n(coverage[1])}, open "
+        f"pipeline at risk {n(coverage[2])} (marts.rpt_account_coverage)"
+    )
+    if support:
+        month, tickets, first, first_p90, sla, breached = support
+        lines.append(
+            f"Support {month:%Y-%m}: {tickets:,} tickets, first response median {n(first, '.1f')} "
+            f"h (p90 {n(first_p90, '.1f')} h), SLA compliance {n(sla, '.1%')}, {breached:,} "
+            "breached (marts.rpt_support_service)"
+        )
+    return lines

@@ -139,6 +139,23 @@ def validate_frame(entity: Entity, frame) -> list[ExpectationResult]:
     return out
 
 
+RESULT_COLUMNS = [
+    "suite",
+    "expectation",
+    "column_name",
+    "rule",
+    "severity",
+    "success",
+    "observed_value",
+    "element_count",
+    "unexpected_count",
+    "unexpected_sample",
+    "file",
+    "batch_id",
+    "dag_run_id",
+    "extract_date",
+    "validated_at",
+]
 RESULT_TYPES = (
     ["varchar"] * 5 + ["boolean", "varchar", "bigint", "bigint", "json"] + ["varchar"] * 3
 ) + ["date", "timestamp"]
@@ -180,6 +197,7 @@ def record_results(
     insert_rows(
         con,
         "audit.validation_results",
-        RESULT_TYPES,
-        [[*row, validated_at] for row in rows],
+        RESULT_TYPES + ["varchar"],
+        [[*row, validated_at, "boundary"] for row in rows],
+        RESULT_COLUMNS + ["stage"],
     )

@@ -1,0 +1,1 @@
+"""Write, audit, publish: the gate between the build warehouse and BI (see gate.py)."""
