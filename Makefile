@@ -1,5 +1,7 @@
 # The README's two commands are `make demo` and `make test`. Both create the virtualenv
 # from requirements.lock on first use (and again whenever the lock or pyproject changes).
+# Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as on these machines),
+# every process would otherwise recompile Airflow, dbt and Great Expectations from source.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -16,7 +18,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "salesdw needs Python 3.11, got " + sys.version.split()[0] + ": set PYTHON=python3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 

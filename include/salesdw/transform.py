@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import os
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -96,7 +97,10 @@ def _record_dbt_results(settings: Settings, dag_run_id: str, step: str, results)
     from salesdw.ingest.loader import connect
     from salesdw.ingest.raw import insert_rows
 
-    invocation = getattr(getattr(results, "metadata", None), "invocation_id", None)
+    # one id per `dbt build` call, so that a retried step is read by its last attempt
+    invocation = getattr(getattr(results, "metadata", None), "invocation_id", None) or (
+        uuid.uuid4().hex
+    )
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = []
     for r in results.results:

@@ -38,6 +38,20 @@ def transform_dag_args() -> dict:
     }
 
 
+def _fail_fast(work):
+    """A failing dbt test or model is not transient: fail the task without retries (a lock
+    or a crash still gets them)."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from salesdw.mdm.run import MasterDataError
+    from salesdw.transform import BuildError
+
+    try:
+        return work()
+    except (BuildError, MasterDataError) as exc:
+        raise AirflowFailException(str(exc)) from None
+
+
 @task(pool=POOL)
 def dbt_build_upstream(**context) -> dict:
     """dbt build of seeds, staging and intermediate models, with their tests."""
@@ -46,13 +60,15 @@ def dbt_build_upstream(**context) -> dict:
     from salesdw.transform import BEFORE_MASTER_DATA, dbt_build
 
     settings, run_id = Settings.from_env(), context["run_id"]
-    step = record_step(
-        settings,
-        run_id,
-        "dbt_build_upstream",
-        lambda: dbt_build(
-            settings, *BEFORE_MASTER_DATA, dag_run_id=run_id, step_name="dbt_build_upstream"
-        ),
+    step = _fail_fast(
+        lambda: record_step(
+            settings,
+            run_id,
+            "dbt_build_upstream",
+            lambda: dbt_build(
+                settings, *BEFORE_MASTER_DATA, dag_run_id=run_id, step_name="dbt_build_upstream"
+            ),
+        )
     )
     return dict(step.statuses)
 
@@ -66,7 +82,9 @@ def master_data(**context) -> str:
     from salesdw.transform import render_master_data
 
     settings = Settings.from_env()
-    result = record_step(settings, context["run_id"], "master_data", lambda: run(settings))
+    result = _fail_fast(
+        lambda: record_step(settings, context["run_id"], "master_data", lambda: run(settings))
+    )
     return render_master_data(result)
 
 
@@ -78,13 +96,15 @@ def dbt_build_marts(**context) -> dict:
     from salesdw.transform import AFTER_MASTER_DATA, dbt_build
 
     settings, run_id = Settings.from_env(), context["run_id"]
-    step = record_step(
-        settings,
-        run_id,
-        "dbt_build_marts",
-        lambda: dbt_build(
-            settings, *AFTER_MASTER_DATA, dag_run_id=run_id, step_name="dbt_build_marts"
-        ),
+    step = _fail_fast(
+        lambda: record_step(
+            settings,
+            run_id,
+            "dbt_build_marts",
+            lambda: dbt_build(
+                settings, *AFTER_MASTER_DATA, dag_run_id=run_id, step_name="dbt_build_marts"
+            ),
+        )
     )
     return dict(step.statuses)
 

@@ -41,6 +41,11 @@ BUILD_STEPS = ("dbt_build_upstream", "master_data", "dbt_build_marts")
 """The transform's build steps, in order; all must complete before anything is published."""
 
 
+MDM_INPUT = "int_client_records_normalized"
+"""The dbt model the master-data run reads (salesdw.mdm.run.RECORDS): lineage through the
+``mdm`` sources continues there."""
+
+
 class PublicationBlocked(RuntimeError):
     """The gate refused to publish; the message is the report naming the failing checks."""
 
@@ -275,12 +280,18 @@ def _build_checks(con, dag_run_id: str) -> list[CheckResult]:
 
 
 def _dbt_checks(con, dag_run_id: str) -> list[CheckResult]:
-    """Every dbt test of this run, and every model that errored."""
+    """Every dbt test run by this DAG run (each step's last attempt), and every model that
+    errored."""
     rows = con.execute(
         "select name, resource_type, status, severity, failures, message from audit.dbt_results "
         "where dag_run_id = ? and (resource_type in ('test', 'unit_test') or status = 'error') "
+        # skipped nodes were not run: the failed build step already blocks
+        "and status <> 'skipped' "
+        # a retried step counts by its last attempt
+        "and invocation_id in (select arg_max(invocation_id, recorded_at) "
+        "from audit.dbt_results where dag_run_id = ? group by step) "
         "order by name",
-        [dag_run_id],
+        [dag_run_id, dag_run_id],
     ).fetchall()
     return [
         CheckResult(
@@ -462,9 +473,13 @@ def _sources_of(manifest: dict, mart: str) -> set[str]:
             if parent in seen:
                 continue
             seen.add(parent)
-            if parent.startswith("source."):
-                _, _, source_name, table = parent.split(".", 3)
-                sources.add(f"{source_name}.{table}")
+            if parent.startswith("source.") and ".mdm." in parent:
+                # the master-data run writes mdm.* from the normalised client records
+                todo.extend(k for k in manifest["nodes"] if k.endswith("." + MDM_INPUT))
+            elif parent.startswith("source."):
+                node = manifest.get("sources", {}).get(parent, {})
+                table = node.get("identifier") or parent.rsplit(".", 1)[-1]
+                sources.add(f"{node.get('schema', 'raw')}.{table}")
             elif parent.startswith("seed."):
                 sources.add(f"seed.{parent.rsplit('.', 1)[-1]}")
             else:
