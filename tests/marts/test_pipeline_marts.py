@@ -4,9 +4,9 @@
   does not list, a CRM stage the crm_stages seed does not list (dbt test on a throwaway
   warehouse holding only the tables the tests read);
 - on 14 generated days loaded through the real loader and `salesdw build`, the counts the
-  generator's ground truth knows: lost requests per reason group, breached tickets, late
-  deliveries and orphaned accounts exactly; slipped deals exactly wherever a slip left a
-  trace in an extract (see test_slipped_deals_match_the_ground_truth_where_observable);
+  generator's ground truth knows, exactly: lost requests per reason group, breached tickets,
+  late deliveries, orphaned accounts and slipped deals (the truth lists what the extracts can
+  show: see the generator's _opportunity_change and _account);
 - ../shared/reference-data/maven_crm_sales_opportunities, mapped to the CRM contract
   (tests/marts/maven_crm.py), gives the win rate and won value counted by hand.
 """
@@ -216,15 +216,13 @@ def test_breached_tickets_and_late_deliveries_match_the_ground_truth(generated):
 
 @pytest.mark.slow
 def test_orphaned_accounts_match_the_ground_truth(generated):
-    """Every orphaned account the extracts can show: still orphaned, or reassigned on or after
-    the first extract. An account reassigned before it is, in every extract, just an account
-    of its new owner: the truth's rows for those are counted apart."""
+    """Every orphaned account of the truth (still orphaned, or reassigned during the extract
+    window), with its departed owner, leave date and reassignment, and no other."""
     landing, con, start = generated
     truth = _truth(landing, "orphaned_accounts")
     visible = {
         (r["account_id"], r["departed_owner_id"], r["leave_date"], r["reassigned_at"] or None)
         for r in truth
-        if not r["reassigned_at"] or r["reassigned_at"] >= start.isoformat()
     }
     ours = {
         (a, o, str(d), r.isoformat() if r else None)
@@ -241,15 +239,10 @@ def test_orphaned_accounts_match_the_ground_truth(generated):
 
 
 @pytest.mark.slow
-def test_slipped_deals_match_the_ground_truth_where_observable(generated):
-    """Every slip the marts count is in the truth, with never more slips than the truth.
-
-    The truth also counts slips no extract shows: the CRM's field history misses about one
-    change in ten, and before the first extract the warehouse has no versions of its own. A
-    missed slip still shows when a later point starts from another date (inferred); one that
-    left no trace cannot. So the deals the marts under-count were all created before the
-    first extract, and they are a small share."""
-    landing, con, start = generated
+def test_slipped_deals_match_the_ground_truth(generated):
+    """Every slipped deal of the truth with its slip count, and no other. Some slips are only
+    in the warehouse's own dated versions (the CRM history missed them during the window)."""
+    landing, con, _ = generated
     truth = {r["opportunity_id"]: int(r["slip_count"]) for r in _truth(landing, "slipped_deals")}
     ours = dict(
         con.execute(
@@ -257,19 +250,7 @@ def test_slipped_deals_match_the_ground_truth_where_observable(generated):
             "where slip_count > 0"
         ).fetchall()
     )
-    assert set(ours) <= set(truth)
-    assert all(ours[o] <= truth[o] for o in ours)
-    under = [o for o in truth if ours.get(o, 0) < truth[o]]
-    created = dict(
-        con.execute(
-            "select crm_opportunity_id, created_at from intermediate.int_opportunities_enriched"
-        ).fetchall()
-    )
-    assert all(created[o] < dt.datetime.combine(start, dt.time()) for o in under)
-    assert len(under) < 0.15 * len(truth)
-    # the deals created in the window: exact
-    window = {o for o in truth if created[o] >= dt.datetime.combine(start, dt.time())}
-    assert {o: truth[o] for o in window} == {o: ours[o] for o in window if o in ours}
+    assert len(truth) > 100 and ours == truth
 
 
 @pytest.mark.slow

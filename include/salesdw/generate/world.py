@@ -641,7 +641,13 @@ def _crm_account(
             new_owner = rng.choice(stayers or [r for r in world.reps if r.left_at is None])
             row["owner_id"] = new_owner.user_id
             world.add("crm__accounts", reassigned, dict(row))
-        if owner.left_at + dt.timedelta(hours=1) < world.horizon:  # the CRM shows it
+        # the truth lists the orphans the extracts show: still orphaned, or reassigned during
+        # the window (one reassigned before the first extract is, in every extract, just an
+        # account of its new owner)
+        reassigned_in_view = keep_orphan or reassigned >= dt.datetime.combine(
+            world.start, dt.time()
+        )
+        if owner.left_at + dt.timedelta(hours=1) < world.horizon and reassigned_in_view:
             world.fact(
                 "orphaned_accounts",
                 account_id=aid,
@@ -1106,9 +1112,12 @@ def _opportunity_change(
     owner: Rep,
 ) -> None:
     world.add("crm__opportunities", at, dict(row))
-    # The CRM's field history misses about one change in ten: the warehouse's own daily
-    # snapshots must fill the gap.
-    if rng.random() < 0.9:
+    # The CRM's field history misses about one change in ten of those made during the
+    # extract window: the warehouse's own daily versions must fill the gap. The history
+    # delivered with the first extract is complete (a change missed before any extract would
+    # leave no trace at all, and the ground truth could not be reproduced).
+    missed = rng.random() >= 0.9
+    if not missed or at < dt.datetime.combine(world.start, dt.time()):
         world.add(
             "crm__opportunity_history",
             at,
