@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -321,3 +322,48 @@ def test_maven_sample_win_rate_and_won_value(tmp_path, monkeypatch):
     assert round(won / (won + lost), 4) == 0.6315
     assert won_amount == 10_005_534
     assert (stored_opportunities, without_account) == (8800, 1425)
+
+
+@pytest.mark.slow
+def test_metricflow_gives_the_ground_truth_counts(generated, tmp_path):
+    """The semantic layer's slipped, repeat-slipped and orphaned counts, queried with
+    MetricFlow on a copy of the warehouse, equal the generator's ground truth."""
+    landing, con, _ = generated
+    [(path,)] = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    home = tmp_path / "home"
+    (home / "warehouse").mkdir(parents=True)
+    shutil.copyfile(path, home / "warehouse" / "salesdw.duckdb")
+    project = tmp_path / "dbt_project"
+    shutil.copytree(
+        PROJECT_ROOT / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs")
+    )
+    env = {**os.environ, "SALESDW_HOME": str(home), "DBT_PROFILES_DIR": str(project)}
+    bin_dir = Path(sys.executable).parent
+    subprocess.run(
+        [str(bin_dir / "dbt"), "parse", "-q"], cwd=project, env=env, check=True, capture_output=True
+    )
+    out = tmp_path / "mf.csv"
+    subprocess.run(
+        [
+            str(bin_dir / "mf"),
+            "query",
+            "--metrics",
+            "slipped_deals,repeat_slippers,orphaned_accounts",
+        ]
+        + ["--csv", str(out)],
+        cwd=project,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    with out.open(encoding="utf-8") as fh:
+        (row,) = list(csv.DictReader(fh))
+    slips = [int(r["slip_count"]) for r in _truth(landing, "slipped_deals")]
+    orphans = [r for r in _truth(landing, "orphaned_accounts") if not r["reassigned_at"]]
+    assert (
+        int(float(row["slipped_deals"])),
+        int(float(row["repeat_slippers"])),
+        int(float(row["orphaned_accounts"])),
+    ) == (len(slips), sum(n >= 2 for n in slips), len(orphans))
