@@ -94,6 +94,8 @@ def dbt_build(
 
 
 def _record_dbt_results(settings: Settings, dag_run_id: str, step: str, results) -> None:
+    """Every node's result to ``audit.dbt_results``; for a test that found failing rows, a
+    sample of them (its compiled query, re-run with a limit), so that reports show the rows."""
     from salesdw.ingest.loader import connect
     from salesdw.ingest.raw import insert_rows
 
@@ -102,36 +104,58 @@ def _record_dbt_results(settings: Settings, dag_run_id: str, step: str, results)
         uuid.uuid4().hex
     )
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    rows = []
-    for r in results.results:
-        node = r.node
-        config = getattr(node, "config", None)
-        rows.append(
-            [
-                dag_run_id,
-                step,
-                invocation,
-                node.unique_id,
-                node.name,
-                str(node.resource_type).rsplit(".", 1)[-1].lower(),
-                str(r.status).rsplit(".", 1)[-1].lower(),
-                str(getattr(config, "severity", "") or "") or None,
-                r.failures,
-                (r.message or "")[:2000] or None,
-                r.execution_time,
-                now,
-            ]
-        )
     con = connect(settings)
     try:
+        rows = []
+        for r in results.results:
+            node = r.node
+            config = getattr(node, "config", None)
+            kind = str(node.resource_type).rsplit(".", 1)[-1].lower()
+            status = str(r.status).rsplit(".", 1)[-1].lower()
+            sample = None
+            if kind == "test" and status in ("fail", "warn") and r.failures:
+                sample = _failing_rows(con, getattr(node, "compiled_code", None))
+            rows.append(
+                [
+                    dag_run_id,
+                    step,
+                    invocation,
+                    node.unique_id,
+                    node.name,
+                    kind,
+                    status,
+                    str(getattr(config, "severity", "") or "") or None,
+                    r.failures,
+                    (r.message or "")[:2000] or None,
+                    r.execution_time,
+                    now,
+                    sample,
+                ]
+            )
         insert_rows(
             con,
             "audit.dbt_results",
-            ["varchar"] * 8 + ["bigint", "varchar", "double", "timestamp"],
+            ["varchar"] * 8 + ["bigint", "varchar", "double", "timestamp", "json"],
             rows,
         )
     finally:
         con.close()
+
+
+def _failing_rows(con, compiled: str | None, limit: int = 5) -> str | None:
+    """Up to ``limit`` rows a failed test returned, as JSON (None when it cannot be re-run)."""
+    import json
+
+    if not compiled:
+        return None
+    try:
+        cursor = con.execute(f"select * from ({compiled.strip().rstrip(';')}) limit {limit}")
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, map(str, row), strict=True)) for row in cursor.fetchall()]
+    except Exception as exc:  # noqa: BLE001 - a sample is a courtesy; the failure is recorded
+        log.warning("could not sample a failed test's rows: %s", exc)
+        return None
+    return json.dumps(rows, ensure_ascii=False)
 
 
 def master_data(settings: Settings):

@@ -193,6 +193,16 @@ def test_a_corrupted_mart_is_not_published_and_bi_keeps_the_previous_numbers(sce
         ("build", "build step dbt_build_marts completed", "block", None),
         ("dbt", "dbt test assert_mrr_bridge_identity", "block", 1),
     ]
+    # and the row that failed: the last month of segment 'all', closing 100 above the bridge
+    ((sample, month),) = _bi(
+        scenario["home"],
+        "select unexpected_sample, (select max(month) from marts.rpt_mrr_monthly) "
+        f"from audit.validation_results where publication_id = '{failed_id}' "
+        "and rule = 'dbt test assert_mrr_bridge_identity'",
+    )
+    (row,) = [json.loads(r) for r in json.loads(sample)]
+    assert (row["segment"], row["month"]) == ("all", str(month))
+    assert '"segment": "all"' in run.stdout  # the summary shows the failing row too
 
 
 def test_the_next_clean_run_publishes_again(scenario):

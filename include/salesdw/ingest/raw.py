@@ -84,6 +84,7 @@ SUPPORT_TABLES = (
         name varchar, resource_type varchar, status varchar, severity varchar,
         failures bigint, message varchar, execution_seconds double, recorded_at timestamp
     )""",
+    "alter table audit.dbt_results add column if not exists failing_sample json",
     """create table if not exists audit.publications (
         publication_id varchar, status varchar, serves_publication_id varchar,
         attempted_at timestamp, published_at timestamp, dag_run_id varchar,
@@ -99,6 +100,8 @@ SUPPORT_TABLES = (
         batch_id varchar, extract_date date, loaded_at timestamp
     )""",
 )
+LATE_COLUMNS = ("validation_results.data_to", "dbt_results.failing_sample")
+"""The last column each ``alter table`` above adds: present means the schema is current."""
 AUDIT_TABLES = (
     "validation_results",
     "build_steps",
@@ -120,7 +123,12 @@ def ensure_schema(con) -> None:
         "and schema_name in ('raw', 'audit') and list_contains(?, table_name)",
         [sorted(expected)],
     ).fetchone()[0]
-    if present == len(expected):
+    late = con.execute(
+        "select count(*) from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'audit' and list_contains(?, table_name || '.' || column_name)",
+        [list(LATE_COLUMNS)],
+    ).fetchone()[0]
+    if present == len(expected) and late == len(LATE_COLUMNS):
         return
     con.execute("create schema if not exists raw")
     con.execute("create schema if not exists audit")

@@ -253,7 +253,11 @@ def publication_lines(settings: Settings) -> list[str]:
             if check.get("unexpected_count")
             else f"observed {check.get('observed')}"
         )
-        lines.append(f"  {check['severity']:<5} {check['suite']}: {check['check']} ({detail})")
+        sample = check.get("sample") or []
+        example = f"; e.g. {', '.join(sample)}" if sample else ""
+        lines.append(
+            f"  {check['severity']:<5} {check['suite']}: {check['check']} ({detail}{example})"
+        )
     if status != "published":
         lines.append(f"  BI keeps reading publication {serves or '(none yet)'}")
     lines += [

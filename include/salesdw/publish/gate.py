@@ -283,7 +283,8 @@ def _dbt_checks(con, dag_run_id: str) -> list[CheckResult]:
     """Every dbt test run by this DAG run (each step's last attempt), and every model that
     errored."""
     rows = con.execute(
-        "select name, resource_type, status, severity, failures, message from audit.dbt_results "
+        "select name, resource_type, status, severity, failures, message, failing_sample "
+        "from audit.dbt_results "
         "where dag_run_id = ? and (resource_type in ('test', 'unit_test') or status = 'error') "
         # skipped nodes were not run: the failed build step already blocks
         "and status <> 'skipped' "
@@ -304,8 +305,9 @@ def _dbt_checks(con, dag_run_id: str) -> list[CheckResult]:
             None if status in ("pass", "success") else f"{status}: {message}"[:500],
             None,
             failures,
+            [json.dumps(row, ensure_ascii=False) for row in json.loads(sample or "[]")],
         )
-        for name, kind, status, severity, failures, message in rows
+        for name, kind, status, severity, failures, message, sample in rows
     ]
 
 
@@ -583,6 +585,7 @@ def _brief(c: CheckResult) -> dict:
         "severity": c.severity,
         "unexpected_count": c.unexpected_count,
         "observed": c.observed,
+        "sample": c.sample[:3],
     }
 
 
