@@ -183,6 +183,8 @@ def test_a_corrupted_mart_is_not_published_and_bi_keeps_the_previous_numbers(sce
     assert scenario["bridge3"] == scenario["bridge2"]
     failed_id, status, serves = scenario["this3"]
     assert (status, serves) == ("failed", scenario["p2"])
+    folder = scenario["home"] / "published" / "publications" / failed_id
+    assert (folder / "data_docs" / "index.html").exists()  # every run keeps its Data Docs
     # the audit shows why: the dbt test, its one failing row (the corrupted month), blocking
     why = _bi(
         scenario["home"],

@@ -191,6 +191,8 @@ def audit_and_publish(
         if not any(c.severity == "block" and not c.success for c in checks):
             previous = _previous_counts(con)
             checks += _gx_checks(con, settings, manifest, marts, previous, folder, as_of)
+        else:  # the build failed: nothing to validate, but every run keeps its Data Docs
+            _gx_context(folder / "data_docs").build_data_docs(site_names=["publication"])
         blocked = any(c.severity == "block" and not c.success for c in checks)
         status = "failed" if blocked else "published"
         data_from, data_to = con.execute(
