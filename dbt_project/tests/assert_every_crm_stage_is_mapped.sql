@@ -4,7 +4,7 @@
 with used_stages as (
     select stage from {{ ref('stg_crm__opportunities') }}
     union
-    select stage from {{ ref('int_opportunity_versions') }}
+    select stage from {{ ref('stg_crm__opportunity_versions') }}
     union
     select old_value as stage from {{ ref('stg_crm__opportunity_history') }}
     where field = 'stage'

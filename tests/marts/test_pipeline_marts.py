@@ -54,7 +54,7 @@ def _mapping_warehouse(home: Path, lost_reason: str, stage: str) -> None:
                 select 'refused' as status, 'Tarif' as refusal_reason;
             create table staging.stg_crm__opportunity_history as
                 select 'stage' as field, 'Qualification' as old_value, $stage as new_value;
-            create table intermediate.int_opportunity_versions as select $stage as stage;
+            create table staging.stg_crm__opportunity_versions as select $stage as stage;
             create table seeds.lost_reasons as
                 select * from (values
                     ('lost_opportunity', 'Prix trop élevé', 'price'),

@@ -2,33 +2,15 @@
     Who owned each CRM account when, from every loaded version of the account (the raw
     layer keeps them all, with their updated_at): consecutive versions with the same owner
     make one period. The first period is taken to start at the account's creation (the first
-    extract is a snapshot: an earlier owner, if any, is not in it). Like
-    int_opportunity_versions, this reads the raw source because staging keeps the latest
-    version only. Grain: one row per account and owner period.
+    extract is a snapshot: an earlier owner, if any, is not in it). Grain: one row per account
+    and owner period.
 #}
 
 with
 
-source as (
-
-    select * from {{ source('crm', 'accounts') }}
-
-),
-
 versions as (
 
-    select
-        trim(account_id) as crm_account_id,
-        updated_at,
-        created_at,
-        nullif(trim(owner_id), '') as owner_crm_user_id
-    from source
-    where nullif(trim(account_id), '') is not null and updated_at is not null
-    -- the same version loaded twice: the latest load wins
-    qualify row_number() over (
-        partition by trim(account_id), updated_at
-        order by _loaded_at desc, _line_number desc
-    ) = 1
+    select * from {{ ref('stg_crm__account_versions') }}
 
 ),
 

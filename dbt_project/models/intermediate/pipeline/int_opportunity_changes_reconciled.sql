@@ -1,7 +1,7 @@
 {#
     Stage and expected-close-date changes of every opportunity, from the two histories the
     warehouse has, reconciled: the CRM's field-history extract (stg_crm__opportunity_history)
-    and the warehouse's own dated versions (int_opportunity_versions).
+    and the warehouse's own dated versions (stg_crm__opportunity_versions).
 
     Each source gives points in time where a field's value is known: a history row says the
     field held old_value just before changed_at and new_value from changed_at; a version says
@@ -31,7 +31,7 @@ history as (
 
 versions as (
 
-    select * from {{ ref('int_opportunity_versions') }}
+    select * from {{ ref('stg_crm__opportunity_versions') }}
 
 ),
 

@@ -10,7 +10,7 @@
       forecast_bias = actual / forecast - 1, null without a forecast;
     - commit_pipeline_at_start: the warehouse's own forecast, Σ amount of the deals in
       forecast category `commit` with an expected close date in the month, as they stood at
-      the month's first instant in int_opportunity_versions; null for months before the
+      the month's first instant in stg_crm__opportunity_versions; null for months before the
       warehouse's first extract, whose state it never saw.
     Team is the rep's ERP team (employees matched to CRM users by e-mail), `unknown` when
     there is no match. The owner is the deal's current owner.
@@ -32,7 +32,7 @@ opportunities as (
 
 versions as (
 
-    select * from {{ ref('int_opportunity_versions') }}
+    select * from {{ ref('stg_crm__opportunity_versions') }}
 
 ),
 

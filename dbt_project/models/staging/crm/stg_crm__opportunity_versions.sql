@@ -6,8 +6,9 @@
     Why dated raw versions and not a dbt snapshot: the raw layer is append-only and keeps
     every daily extract with its _extract_date, so the history is already there; reading it
     gives the same answer after a rebuild from scratch, whereas a snapshot only knows the
-    states it happened to see when it ran (a missed run loses a day for good). This is the
-    one model outside staging that reads a source(): staging keeps the latest version only.
+    states it happened to see when it ran (a missed run loses a day for good). Staging keeps
+    two views of opportunities: the latest version of each (stg_crm__opportunities) and this
+    one, every version.
 
     Grain: one row per opportunity and updated_at (a re-sent or faulty copy of the same
     version collapses into one row).
