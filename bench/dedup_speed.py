@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -29,6 +27,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from recording import record
 
 COLUMNS = """
     record_key varchar, source_system varchar, source_entity varchar, source_id varchar,
@@ -189,17 +189,21 @@ def main() -> None:
         print(line, flush=True)
         lines.append(line)
     if args.record:
-        header = (
-            f"\n`{' '.join(['python', 'bench/dedup_speed.py', *sys.argv[1:]])}` on "
-            f"{platform.node() or 'this machine'} ({os.cpu_count()} cores, "
-            f"Python {platform.python_version()}), {dt.date.today().isoformat()}:\n\n"
-            "| records | seconds | records/s | peak RSS MB | pairs compared | blocks skipped "
-            "| clients found / true | pairwise precision | pairwise recall |\n"
-            "|---|---|---|---|---|---|---|---|---|\n"
+        record(
+            args.record,
+            [
+                "records",
+                "seconds",
+                "records/s",
+                "peak RSS MB",
+                "pairs compared",
+                "blocks skipped",
+                "clients found / true",
+                "pairwise precision",
+                "pairwise recall",
+            ],
+            lines,
         )
-        text = args.record.read_text(encoding="utf-8")
-        text += header + "\n".join(lines) + "\n"
-        args.record.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -9,15 +9,14 @@ appends them to the Generation section of docs/benchmarks.md with the machine an
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from recording import record
 
 
 def run_one(scale: int, days: int, seed: int) -> dict:
@@ -78,18 +77,12 @@ def main() -> None:
         print(line, flush=True)
         lines.append(line)
     if args.record:
-        header = (
-            f"\n`{' '.join(['python', 'bench/generate.py', *sys.argv[1:]])}` on "
-            f"{platform.node() or 'this machine'} ({os.cpu_count()} cores, "
-            f"Python {platform.python_version()}), {dt.date.today().isoformat()}:\n\n"
-            "| scale | days | seconds | files | rows | MB | peak RSS MB |\n"
-            "|---|---|---|---|---|---|---|\n"
+        record(
+            args.record,
+            ["scale", "days", "seconds", "files", "rows", "MB", "peak RSS MB"],
+            lines,
+            before="## Ingestion",
         )
-        text = args.record.read_text(encoding="utf-8")
-        marker = "## Ingestion"
-        block = header + "\n".join(lines) + "\n\n"
-        text = text.replace(marker, block + marker, 1) if marker in text else text + block
-        args.record.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

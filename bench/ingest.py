@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from recording import record
 
 
 def load_with_salesdw(landing: Path, home: Path, start: dt.date, days: int, mode: str) -> dict:
@@ -123,17 +122,20 @@ def main() -> None:
                 print(line, flush=True)
                 lines.append(line)
     if args.record:
-        header = (
-            f"\n`python bench/ingest.py {' '.join(sys.argv[1:])}` on "
-            f"{platform.node() or 'this machine'} ({os.cpu_count()} cores), "
-            f"{dt.date.today().isoformat()}:\n\n"
-            "| scale | salesdw batches | rows | salesdw s | salesdw rows/s | GX s (in a thread) "
-            "| DuckDB s | DuckDB rows/s | ratio |\n"
-            "|---|---|---|---|---|---|---|---|---|\n"
-        )
-        text = args.record.read_text(encoding="utf-8")
-        args.record.write_text(
-            text.rstrip("\n") + "\n" + header + "\n".join(lines) + "\n", encoding="utf-8"
+        record(
+            args.record,
+            [
+                "scale",
+                "salesdw batches",
+                "rows",
+                "salesdw s",
+                "salesdw rows/s",
+                "GX s (in a thread)",
+                "DuckDB s",
+                "DuckDB rows/s",
+                "ratio",
+            ],
+            lines,
         )
 
 

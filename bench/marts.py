@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import re
 import resource
 import subprocess
@@ -21,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from recording import record
 
 
 def load(landing: Path, home: Path, start: dt.date, days: int) -> None:
@@ -86,17 +87,20 @@ def main() -> None:
         print(line, flush=True)
         lines.append(line)
     if args.record:
-        header = (
-            f"\n`python bench/marts.py {' '.join(sys.argv[1:])}` on "
-            f"{platform.node() or 'this machine'} ({os.cpu_count()} cores), "
-            f"{dt.date.today().isoformat()}:\n\n"
-            "| scale | salesdw build s | dbt to intermediate s | master data s | dbt marts s "
-            "| peak RSS MB | dim_clients | fct_mrr rows | evidence rows |\n"
-            "|---|---|---|---|---|---|---|---|---|\n"
-        )
-        text = args.record.read_text(encoding="utf-8")
-        args.record.write_text(
-            text.rstrip("\n") + "\n" + header + "\n".join(lines) + "\n", encoding="utf-8"
+        record(
+            args.record,
+            [
+                "scale",
+                "salesdw build s",
+                "dbt to intermediate s",
+                "master data s",
+                "dbt marts s",
+                "peak RSS MB",
+                "dim_clients",
+                "fct_mrr rows",
+                "evidence rows",
+            ],
+            lines,
         )
 
 

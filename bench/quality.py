@@ -15,13 +15,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from recording import record
 
 
 def measure(scale: int, days: int) -> dict:
@@ -79,16 +80,17 @@ def main() -> None:
         print(line, flush=True)
         lines.append(line)
     if args.record:
-        header = (
-            f"\n`python bench/quality.py {' '.join(sys.argv[1:])}` on "
-            f"{platform.node() or 'this machine'} ({os.cpu_count()} cores), "
-            f"{dt.date.today().isoformat()}:\n\n"
-            "| scale | whole run s (wall) | ingestion tasks s | build tasks s | "
-            "gate task s (audit + publish) | gate share |\n|---|---|---|---|---|---|\n"
-        )
-        text = args.record.read_text(encoding="utf-8")
-        args.record.write_text(
-            text.rstrip("\n") + "\n" + header + "\n".join(lines) + "\n", encoding="utf-8"
+        record(
+            args.record,
+            [
+                "scale",
+                "whole run s (wall)",
+                "ingestion tasks s",
+                "build tasks s",
+                "gate task s (audit + publish)",
+                "gate share",
+            ],
+            lines,
         )
 
 

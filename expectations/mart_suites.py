@@ -13,7 +13,8 @@ each mart is read into a pandas batch and validated here. A suite is made of:
   MRR bridge identity, 0 <= GRR <= 1, NRR >= GRR, NPS buckets summing to the responses.
 
 Freshness is a suite of its own on the load log (see ``freshness_suite``). Every expectation
-carries ``meta.severity`` (``block`` or ``warn``) and ``meta.check``, a short name for reports.
+carries ``meta.severity`` (``block`` or ``warn``) and ``meta.rule``, what it checks in words
+(reports and ``audit.validation_results.rule``).
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ BRIDGE_TERMS = ("new_mrr", "reactivation_mrr", "expansion_mrr", "contraction_mrr
 """Signed movements: contraction and churn are stored negative (rpt_mrr_monthly's YAML)."""
 
 
-def _meta(severity: str, check: str, **extra) -> dict:
-    return {"severity": severity, "check": check, **extra}
+def _meta(severity: str, rule: str, **extra) -> dict:
+    return {"severity": severity, "rule": rule, **extra}
 
 
 def dbt_declared(mart: str, tests: list[dict]) -> list:

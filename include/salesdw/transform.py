@@ -194,38 +194,64 @@ def render_master_data(run) -> str:
     )
 
 
+BUILD_STEPS = ("dbt_build_upstream", "master_data", "dbt_build_marts")
+"""The build steps, in order: the transform DAG's first three tasks. The publication gate
+publishes only when all of them completed in the run."""
+
+
+def run_step(settings: Settings, dag_run_id: str, step: str):
+    """Run one build step and record its outcome in ``audit.build_steps`` (re-raising a
+    failure): a DbtStep for the dbt steps, the MasterDataRun for master data."""
+    from salesdw.ingest.loader import connect
+
+    work = {
+        "dbt_build_upstream": lambda: dbt_build(
+            settings, *BEFORE_MASTER_DATA, dag_run_id=dag_run_id, step_name=step
+        ),
+        "master_data": lambda: master_data(settings),
+        "dbt_build_marts": lambda: dbt_build(
+            settings, *AFTER_MASTER_DATA, dag_run_id=dag_run_id, step_name=step
+        ),
+    }[step]
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    status, message = "failed", None
+    try:
+        result = work()
+        status = "success"
+        return result
+    except Exception as exc:
+        message = str(exc)[:2000]
+        raise
+    finally:
+        con = connect(settings)
+        try:
+            con.execute(
+                "insert into audit.build_steps values (?, ?, ?, ?, ?, ?)",
+                [
+                    dag_run_id,
+                    step,
+                    status,
+                    message,
+                    started,
+                    dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                ],
+            )
+        finally:
+            con.close()
+
+
 def build(settings: Settings, dag_run_id: str | None = None) -> BuildSummary:
     """The three build steps, then the publication gate, in one process (what the transform
     DAG does task by task). Raises BuildError or PublicationBlocked; the gate records both."""
-    from salesdw.publish.gate import PublicationBlocked, audit_and_publish, record_step
+    from salesdw.publish.gate import PublicationBlocked, audit_and_publish
 
     run_id = dag_run_id or f"salesdw-build__{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}"
     began = time.perf_counter()
     summary = BuildSummary()
     try:
-        summary.steps.append(
-            record_step(
-                settings,
-                run_id,
-                "dbt_build_upstream",
-                lambda: dbt_build(
-                    settings, *BEFORE_MASTER_DATA, dag_run_id=run_id, step_name="dbt_build_upstream"
-                ),
-            )
-        )
-        summary.master_data = record_step(
-            settings, run_id, "master_data", lambda: master_data(settings)
-        )
-        summary.steps.append(
-            record_step(
-                settings,
-                run_id,
-                "dbt_build_marts",
-                lambda: dbt_build(
-                    settings, *AFTER_MASTER_DATA, dag_run_id=run_id, step_name="dbt_build_marts"
-                ),
-            )
-        )
+        summary.steps.append(run_step(settings, run_id, "dbt_build_upstream"))
+        summary.master_data = run_step(settings, run_id, "master_data")
+        summary.steps.append(run_step(settings, run_id, "dbt_build_marts"))
     except Exception:
         try:
             audit_and_publish(settings, run_id)  # records the failed publication

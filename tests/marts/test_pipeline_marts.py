@@ -30,6 +30,7 @@ from salesdw.connectors import LocalConnector
 from salesdw.contract import SOURCES
 from salesdw.ingest.loader import load_entity_day
 from tests.marts.maven_crm import to_crm_extract
+from tests.marts.metricflow import mf_query
 
 SHARED = Path(os.environ.get("SALESDW_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
 MAVEN = SHARED / "reference-data" / "maven_crm_sales_opportunities"
@@ -335,31 +336,12 @@ def test_metricflow_gives_the_ground_truth_counts(generated, tmp_path):
     home = tmp_path / "home"
     (home / "warehouse").mkdir(parents=True)
     shutil.copyfile(path, home / "warehouse" / "salesdw.duckdb")
-    project = tmp_path / "dbt_project"
-    shutil.copytree(
-        PROJECT_ROOT / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs")
+    (row,) = mf_query(
+        PROJECT_ROOT / "dbt_project",
+        home,
+        "slipped_deals,repeat_slippers,orphaned_accounts",
+        tmp_path,
     )
-    env = {**os.environ, "SALESDW_HOME": str(home), "DBT_PROFILES_DIR": str(project)}
-    bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [str(bin_dir / "dbt"), "parse", "-q"], cwd=project, env=env, check=True, capture_output=True
-    )
-    out = tmp_path / "mf.csv"
-    subprocess.run(
-        [
-            str(bin_dir / "mf"),
-            "query",
-            "--metrics",
-            "slipped_deals,repeat_slippers,orphaned_accounts",
-        ]
-        + ["--csv", str(out)],
-        cwd=project,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    with out.open(encoding="utf-8") as fh:
-        (row,) = list(csv.DictReader(fh))
     slips = [int(r["slip_count"]) for r in _truth(landing, "slipped_deals")]
     orphans = [r for r in _truth(landing, "orphaned_accounts") if not r["reassigned_at"]]
     assert (

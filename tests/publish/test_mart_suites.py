@@ -10,6 +10,7 @@ import pytest
 
 from salesdw.config import PROJECT_ROOT
 from salesdw.publish import gate
+from salesdw.quality import gx
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +24,9 @@ def suites():
 
 
 def _run(suites, tmp_path, mart, frame, tests=(), previous=None):
-    context = gate._gx_context(tmp_path / "docs")
+    context = gx.context(tmp_path / "docs")
     suite = suites.mart_suite(mart, list(tests), previous, 0.5)
-    return {c.check: c for c in gate._run_suite(context, suite, mart, suites.derive(mart, frame))}
+    return {c.rule: c for c in gate._run_suite(context, suite, mart, suites.derive(mart, frame))}
 
 
 def test_a_broken_bridge_month_is_the_one_unexpected_row(suites, tmp_path):

@@ -483,7 +483,7 @@ def _commit_batch(
 
 
 def _write_batch(con, entity, items, outcomes, validation, batch_id, dag_run_id, started):
-    from salesdw.quality.boundary import record_results
+    from salesdw.quality import gx
 
     counts = {
         file: (read, good)
@@ -498,9 +498,10 @@ def _write_batch(con, entity, items, outcomes, validation, batch_id, dag_run_id,
             item.name, item.sha, "loaded", read, good, read - good, item.drift
         )
         if item.older_sha is not None:
+            previous = item.older_sha[:12]
             outcomes[
                 item.name
-            ].message = f"new version of {item.name} (previous sha256 {item.older_sha[:12]}…)"
+            ].message = f"new version of {item.name} (previous sha256 {previous}…)"
     con.execute(
         "create or replace temp table _batch_files (file varchar, sha256 varchar, "
         "extract_date date)"
@@ -511,13 +512,18 @@ def _write_batch(con, entity, items, outcomes, validation, batch_id, dag_run_id,
         ["varchar", "varchar", "date"],
         [[i.name, i.sha, i.landed.extract_date] for i in items],
     )
-    dates = sorted({i.landed.extract_date for i in items})
-    single = items[0].name if len(items) == 1 else None
+    # the batch's file when it holds one (raw.load_log lists a batch's files by batch_id)
+    where = {
+        "stage": "boundary",
+        "dag_run_id": dag_run_id,
+        "file": items[0].name if len(items) == 1 else None,
+        "batch_id": batch_id,
+        "extract_date": max(i.landed.extract_date for i in items),
+    }
     try:
         with _transaction(con):
             _insert_files(con, entity, items, outcomes, batch_id, dag_run_id, started)
-            results = validation.result()
-            record_results(con, results, single, batch_id, dag_run_id, dates[-1])
+            gx.record(con, validation.result(), **where)
     except Exception as exc:
         if len(items) == 1:
             raise
@@ -532,7 +538,7 @@ def _write_batch(con, entity, items, outcomes, validation, batch_id, dag_run_id,
                 log.error("%s: load failed: %s", item.name, file_exc)
                 failed.append(f"{item.name}: {file_exc}")
         with _transaction(con):
-            record_results(con, results, single, batch_id, dag_run_id, dates[-1])
+            gx.record(con, results, **where)
         if failed:
             raise RuntimeError("files not loaded: " + "; ".join(failed)) from exc
 

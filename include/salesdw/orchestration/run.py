@@ -137,11 +137,13 @@ def warehouse_summary(settings: Settings) -> str | None:
     if not settings.warehouse_path.exists():
         return None
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        found = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'marts' and table_name = 'dim_clients'"
-        ).fetchone()[0]
-        if not found:
+        tables = {
+            f"{schema}.{name}"
+            for schema, name in con.execute(
+                "select table_schema, table_name from information_schema.tables"
+            ).fetchall()
+        }
+        if "marts.dim_clients" not in tables:
             return None
         run = con.execute(
             "select run_id, records, clients, clients_created, clients_merged, clients_split "
@@ -151,10 +153,7 @@ def warehouse_summary(settings: Settings) -> str | None:
             "select link_rule, count(*) from marts.map_client_source_ids "
             "group by all order by 2 desc, 1"
         ).fetchall()
-        has_bridge = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'marts' and table_name = 'rpt_mrr_monthly'"
-        ).fetchone()[0]
+        has_bridge = "marts.rpt_mrr_monthly" in tables
         bridge = (
             con.execute(
                 "select month, opening_mrr, new_mrr, reactivation_mrr, expansion_mrr, "
@@ -182,6 +181,7 @@ def warehouse_summary(settings: Settings) -> str | None:
             if has_bridge
             else None
         )
+        more = _sales_lines(con, tables) + _publication_lines(con, tables, settings)
     lines = [
         f"Master data (run {run[0]}): {run[1]:,} client source records -> {run[2]:,} clients "
         f"({run[3]} new, {run[4]} merged, {run[5]} split this run)",
@@ -215,28 +215,21 @@ def warehouse_summary(settings: Settings) -> str | None:
             f"NPS {fmt(nps, '.1f')}, CAC {fmt(cac, ',.0f')} "
             "(marts.rpt_retention, rpt_nps, rpt_acquisition)"
         )
-    return "\n".join(lines + _sales_lines(settings) + publication_lines(settings))
+    return "\n".join(lines + more)
 
 
-def publication_lines(settings: Settings) -> list[str]:
+def _publication_lines(con, tables: set[str], settings: Settings) -> list[str]:
     """The last publication attempt (from the build warehouse's audit schema) and where BI,
     file-based tools and auditors find the result."""
-    import duckdb
-
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        has = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'audit' and table_name = 'publications'"
-        ).fetchone()[0]
-        row = (
-            con.execute(
-                "select publication_id, status, serves_publication_id, checks_run, "
-                "checks_failed_block, checks_failed_warn, failed_checks, location "
-                "from audit.publications order by attempted_at desc limit 1"
-            ).fetchone()
-            if has
-            else None
-        )
+    row = (
+        con.execute(
+            "select publication_id, status, serves_publication_id, checks_run, "
+            "checks_failed_block, checks_failed_warn, failed_checks, location "
+            "from audit.publications order by attempted_at desc limit 1"
+        ).fetchone()
+        if "audit.publications" in tables
+        else None
+    )
     if row is None:
         return []
     pid, status, serves, run, block, warn, failed, location = row
@@ -256,7 +249,7 @@ def publication_lines(settings: Settings) -> list[str]:
         sample = check.get("sample") or []
         example = f"; e.g. {', '.join(sample)}" if sample else ""
         lines.append(
-            f"  {check['severity']:<5} {check['suite']}: {check['check']} ({detail}{example})"
+            f"  {check['severity']:<5} {check['suite']}: {check['rule']} ({detail}{example})"
         )
     if status != "published":
         lines.append(f"  BI keeps reading publication {serves or '(none yet)'}")
@@ -279,49 +272,41 @@ SALES_MARTS = (
 )
 
 
-def _sales_lines(settings: Settings) -> list[str]:
+def _sales_lines(con, tables: set[str]) -> list[str]:
     """The pipeline, forecast, lost-request, coverage and support headlines (issue 6 marts)."""
-    import duckdb
-
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        present = con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'marts' "
-            "and list_contains(?, table_name)",
-            [list(SALES_MARTS)],
-        ).fetchone()[0]
-        if present < len(SALES_MARTS):
-            return []
-        funnel = con.execute(
-            "select month, win_rate_by_count, win_rate_by_amount, median_sales_cycle_days, "
-            "p90_sales_cycle_days, pipeline_amount, weighted_pipeline_amount "
-            "from marts.rpt_pipeline_funnel where segment = 'all' and owner_crm_user_id = 'all' "
-            "and pipeline_stage = 'all' order by month desc limit 1"
-        ).fetchone()
-        forecast = con.execute(
-            "select month, forecast_amount, actual_amount, forecast_accuracy, forecast_bias "
-            "from marts.rpt_forecast_accuracy where team = 'all' and owner_crm_user_id = 'all' "
-            "order by month desc limit 1"
-        ).fetchone()
-        slipped = con.execute(
-            "select count(*) filter (where slip_count > 0), "
-            "count(*) filter (where is_repeat_slipper), count(*) filter (where is_stalled) "
-            "from marts.fct_slipped_deals"
-        ).fetchone()
-        lost = con.execute(
-            "select month, reason_group, lost_requests, is_recurring_motif "
-            "from marts.rpt_lost_reasons where segment = 'all' "
-            "and month = (select max(month) from marts.rpt_lost_reasons) "
-            "order by lost_requests desc, reason_group"
-        ).fetchall()
-        coverage = con.execute(
-            "select count(*) filter (where is_orphaned), sum(mrr_at_risk), "
-            "sum(open_pipeline_at_risk) from marts.rpt_account_coverage"
-        ).fetchone()
-        support = con.execute(
-            "select month, tickets, median_first_response_hours, p90_first_response_hours, "
-            "sla_compliance, breached_tickets from marts.rpt_support_service "
-            "where priority = 'all' order by month desc limit 1"
-        ).fetchone()
+    if not all(f"marts.{mart}" in tables for mart in SALES_MARTS):
+        return []
+    funnel = con.execute(
+        "select month, win_rate_by_count, win_rate_by_amount, median_sales_cycle_days, "
+        "p90_sales_cycle_days, pipeline_amount, weighted_pipeline_amount "
+        "from marts.rpt_pipeline_funnel where segment = 'all' and owner_crm_user_id = 'all' "
+        "and pipeline_stage = 'all' order by month desc limit 1"
+    ).fetchone()
+    forecast = con.execute(
+        "select month, forecast_amount, actual_amount, forecast_accuracy, forecast_bias "
+        "from marts.rpt_forecast_accuracy where team = 'all' and owner_crm_user_id = 'all' "
+        "order by month desc limit 1"
+    ).fetchone()
+    slipped = con.execute(
+        "select count(*) filter (where slip_count > 0), "
+        "count(*) filter (where is_repeat_slipper), count(*) filter (where is_stalled) "
+        "from marts.fct_slipped_deals"
+    ).fetchone()
+    lost = con.execute(
+        "select month, reason_group, lost_requests, is_recurring_motif "
+        "from marts.rpt_lost_reasons where segment = 'all' "
+        "and month = (select max(month) from marts.rpt_lost_reasons) "
+        "order by lost_requests desc, reason_group"
+    ).fetchall()
+    coverage = con.execute(
+        "select count(*) filter (where is_orphaned), sum(mrr_at_risk), "
+        "sum(open_pipeline_at_risk) from marts.rpt_account_coverage"
+    ).fetchone()
+    support = con.execute(
+        "select month, tickets, median_first_response_hours, p90_first_response_hours, "
+        "sla_compliance, breached_tickets from marts.rpt_support_service "
+        "where priority = 'all' order by month desc limit 1"
+    ).fetchone()
 
     def n(value, pattern=",.0f"):
         return "n/a" if value is None else format(float(value), pattern)

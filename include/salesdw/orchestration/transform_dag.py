@@ -38,16 +38,17 @@ def transform_dag_args() -> dict:
     }
 
 
-def _fail_fast(work):
-    """A failing dbt test or model is not transient: fail the task without retries (a lock
-    or a crash still gets them)."""
+def _build_step(step: str, context: dict):
+    """Run one build step for this DAG run. A failing dbt test or model, or a master-data
+    error, is not transient: the task fails without retries (a lock or a crash gets them)."""
     from airflow.sdk.exceptions import AirflowFailException
 
+    from salesdw.config import Settings
     from salesdw.mdm.run import MasterDataError
-    from salesdw.transform import BuildError
+    from salesdw.transform import BuildError, run_step
 
     try:
-        return work()
+        return run_step(Settings.from_env(), context["run_id"], step)
     except (BuildError, MasterDataError) as exc:
         raise AirflowFailException(str(exc)) from None
 
@@ -55,58 +56,21 @@ def _fail_fast(work):
 @task(pool=POOL)
 def dbt_build_upstream(**context) -> dict:
     """dbt build of seeds, staging and intermediate models, with their tests."""
-    from salesdw.config import Settings
-    from salesdw.publish.gate import record_step
-    from salesdw.transform import BEFORE_MASTER_DATA, dbt_build
-
-    settings, run_id = Settings.from_env(), context["run_id"]
-    step = _fail_fast(
-        lambda: record_step(
-            settings,
-            run_id,
-            "dbt_build_upstream",
-            lambda: dbt_build(
-                settings, *BEFORE_MASTER_DATA, dag_run_id=run_id, step_name="dbt_build_upstream"
-            ),
-        )
-    )
-    return dict(step.statuses)
+    return dict(_build_step("dbt_build_upstream", context).statuses)
 
 
 @task(pool=POOL)
 def master_data(**context) -> str:
     """Match client records and keep their client ids stable (mdm schema)."""
-    from salesdw.config import Settings
-    from salesdw.publish.gate import record_step
-    from salesdw.transform import master_data as run
     from salesdw.transform import render_master_data
 
-    settings = Settings.from_env()
-    result = _fail_fast(
-        lambda: record_step(settings, context["run_id"], "master_data", lambda: run(settings))
-    )
-    return render_master_data(result)
+    return render_master_data(_build_step("master_data", context))
 
 
 @task(pool=POOL)
 def dbt_build_marts(**context) -> dict:
     """dbt build of the marts that read the master data, with contracts and tests."""
-    from salesdw.config import Settings
-    from salesdw.publish.gate import record_step
-    from salesdw.transform import AFTER_MASTER_DATA, dbt_build
-
-    settings, run_id = Settings.from_env(), context["run_id"]
-    step = _fail_fast(
-        lambda: record_step(
-            settings,
-            run_id,
-            "dbt_build_marts",
-            lambda: dbt_build(
-                settings, *AFTER_MASTER_DATA, dag_run_id=run_id, step_name="dbt_build_marts"
-            ),
-        )
-    )
-    return dict(step.statuses)
+    return dict(_build_step("dbt_build_marts", context).statuses)
 
 
 @task(pool=POOL, trigger_rule="all_done")

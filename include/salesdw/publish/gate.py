@@ -30,16 +30,15 @@ import shutil
 import subprocess
 import uuid
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from salesdw.config import PROJECT_ROOT, Settings
+from salesdw.quality import gx
+from salesdw.quality.gx import CheckResult
+from salesdw.transform import BUILD_STEPS
 
 log = logging.getLogger(__name__)
-
-BUILD_STEPS = ("dbt_build_upstream", "master_data", "dbt_build_marts")
-"""The transform's build steps, in order; all must complete before anything is published."""
-
 
 MDM_INPUT = "int_client_records_normalized"
 """The dbt model the master-data run reads (salesdw.mdm.run.RECORDS): lineage through the
@@ -48,21 +47,6 @@ MDM_INPUT = "int_client_records_normalized"
 
 class PublicationBlocked(RuntimeError):
     """The gate refused to publish; the message is the report naming the failing checks."""
-
-
-@dataclass
-class CheckResult:
-    suite: str
-    check: str
-    """What was checked, in words (``fct_mrr.client_id not null``)."""
-    expectation: str
-    column: str | None
-    severity: str
-    success: bool
-    observed: str | None = None
-    element_count: int | None = None
-    unexpected_count: int | None = None
-    sample: list = field(default_factory=list)
 
 
 @dataclass
@@ -100,7 +84,7 @@ class GateReport:
                         f"{detail}; observed {c.observed}" if detail else f"observed {c.observed}"
                     )
                 sample = f"; e.g. {', '.join(map(str, c.sample[:3]))}" if c.sample else ""
-                lines.append(f"  {label} {c.suite}: {c.check} ({detail}{sample})")
+                lines.append(f"  {label} {c.suite}: {c.rule} ({detail}{sample})")
         if self.status == "published":
             lines.append(f"  BI reads {self.location / 'salesdw.duckdb'} (via published/current)")
         elif self.serves_publication_id:
@@ -143,32 +127,6 @@ def code_version() -> str:
         return f"salesdw {version('salesdw')}"
 
 
-def record_step(settings: Settings, dag_run_id: str, step: str, work):
-    """Run one build step and record its outcome in ``audit.build_steps``; re-raise."""
-
-    started = _now()
-    try:
-        result = work()
-    except Exception as exc:
-        _write_step(settings, dag_run_id, step, "failed", str(exc)[:2000], started)
-        raise
-    _write_step(settings, dag_run_id, step, "success", None, started)
-    return result
-
-
-def _write_step(settings, dag_run_id, step, status, message, started) -> None:
-    from salesdw.ingest.loader import connect
-
-    con = connect(settings)
-    try:
-        con.execute(
-            "insert into audit.build_steps values (?, ?, ?, ?, ?, ?)",
-            [dag_run_id, step, status, message, started, _now()],
-        )
-    finally:
-        con.close()
-
-
 def audit_and_publish(
     settings: Settings, dag_run_id: str, as_of: dt.date | None = None
 ) -> GateReport:
@@ -192,7 +150,7 @@ def audit_and_publish(
             previous = _previous_counts(con)
             checks += _gx_checks(con, settings, manifest, marts, previous, folder, as_of)
         else:  # the build failed: nothing to validate, but every run keeps its Data Docs
-            _gx_context(folder / "data_docs").build_data_docs(site_names=["publication"])
+            gx.context(folder / "data_docs").build_data_docs(site_names=["publication"])
         blocked = any(c.severity == "block" and not c.success for c in checks)
         status = "failed" if blocked else "published"
         data_from, data_to = con.execute(
@@ -200,7 +158,17 @@ def audit_and_publish(
         ).fetchone()
         served = publication_id if status == "published" else _last_published(con)
         con.execute("begin transaction")
-        _record_checks(con, checks, publication_id, dag_run_id, version, data_from, data_to)
+        gx.record(
+            con,
+            checks,
+            stage="publish",
+            dag_run_id=dag_run_id,
+            extract_date=data_to,
+            publication_id=publication_id,
+            code_version=version,
+            data_from=data_from,
+            data_to=data_to,
+        )
         counts = (
             {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in marts}
             if status == "published"
@@ -315,8 +283,8 @@ def _dbt_checks(con, dag_run_id: str) -> list[CheckResult]:
 
 def _gx_checks(con, settings, manifest, marts, previous, folder, as_of) -> list[CheckResult]:
     """The mart suites and the freshness suite, run by GX with Data Docs in ``folder``."""
-    context = _gx_context(folder / "data_docs")
-    suites = _mart_suites_module()
+    context = gx.context(folder / "data_docs")
+    suites = gx.suites_module("mart_suites.py")
     tests = _declared_tests(manifest)
     out = []
     for mart in marts:
@@ -338,7 +306,7 @@ def _gx_checks(con, settings, manifest, marts, previous, folder, as_of) -> list[
 
 
 def _run_suite(context, suite, asset: str, frame) -> list[CheckResult]:
-    import great_expectations as gx
+    import great_expectations
 
     suite = context.suites.add(suite)
     batch = (
@@ -347,71 +315,12 @@ def _run_suite(context, suite, asset: str, frame) -> list[CheckResult]:
         .add_batch_definition_whole_dataframe("publication")
     )
     definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=f"publish_{asset}", data=batch, suite=suite)
+        great_expectations.ValidationDefinition(name=f"publish_{asset}", data=batch, suite=suite)
     )
-    result = definition.run(
-        batch_parameters={"dataframe": frame},
-        result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},
+    validation = definition.run(
+        batch_parameters={"dataframe": frame}, result_format=gx.RESULT_FORMAT
     )
-    out = []
-    for item in result.results:
-        config = item.expectation_config
-        meta = config.meta or {}
-        res = item.result or {}
-        kwargs = config.kwargs
-        observed = res.get("observed_value")
-        out.append(
-            CheckResult(
-                suite.name,
-                meta.get("check", config.type),
-                config.type,
-                kwargs.get("column") or kwargs.get("column_A") or _join(kwargs),
-                meta.get("severity", "block"),
-                bool(item.success),
-                None if observed is None else str(observed),
-                res.get("element_count"),
-                res.get("unexpected_count"),
-                [str(v) for v in res.get("partial_unexpected_list") or []],
-            )
-        )
-    return out
-
-
-def _join(kwargs) -> str | None:
-    columns = kwargs.get("column_list")
-    return ", ".join(columns) if columns else None
-
-
-def _gx_context(docs: Path):
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    context.add_data_docs_site(
-        site_name="publication",
-        site_config={
-            "class_name": "SiteBuilder",
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            "store_backend": {
-                "class_name": "TupleFilesystemStoreBackend",
-                "base_directory": str(docs),
-            },
-        },
-    )
-    return context
-
-
-def _mart_suites_module():
-    import importlib.util
-
-    path = PROJECT_ROOT / "expectations" / "mart_suites.py"
-    spec = importlib.util.spec_from_file_location("salesdw_expectations_marts", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return gx.results_of(validation, suite.name)
 
 
 # --- dbt's manifest --------------------------------------------------------------------------
@@ -510,63 +419,6 @@ def _last_published(con) -> str | None:
     return row[0] if row else None
 
 
-def _record_checks(con, checks, publication_id, dag_run_id, version, data_from, data_to):
-    from salesdw.ingest.raw import insert_rows
-
-    now = _now()
-    insert_rows(
-        con,
-        "audit.validation_results",
-        ["varchar"] * 5
-        + ["boolean", "varchar", "bigint", "bigint", "json", "varchar", "date", "timestamp"]
-        + ["varchar"] * 3
-        + ["date", "date"],
-        [
-            [
-                c.suite,
-                c.expectation,
-                c.column,
-                c.check,
-                c.severity,
-                c.success,
-                c.observed,
-                c.element_count,
-                c.unexpected_count,
-                json.dumps(c.sample, ensure_ascii=False),
-                dag_run_id,
-                data_to,
-                now,
-                "publish",
-                publication_id,
-                version,
-                data_from,
-                data_to,
-            ]
-            for c in checks
-        ],
-        [
-            "suite",
-            "expectation",
-            "column_name",
-            "rule",
-            "severity",
-            "success",
-            "observed_value",
-            "element_count",
-            "unexpected_count",
-            "unexpected_sample",
-            "dag_run_id",
-            "extract_date",
-            "validated_at",
-            "stage",
-            "publication_id",
-            "code_version",
-            "data_from",
-            "data_to",
-        ],
-    )
-
-
 def _record_lineage(con, manifest, marts, publication_id) -> None:
     from salesdw.ingest.raw import insert_rows
 
@@ -583,7 +435,7 @@ def _record_lineage(con, manifest, marts, publication_id) -> None:
 def _brief(c: CheckResult) -> dict:
     return {
         "suite": c.suite,
-        "check": c.check,
+        "rule": c.rule,
         "severity": c.severity,
         "unexpected_count": c.unexpected_count,
         "observed": c.observed,

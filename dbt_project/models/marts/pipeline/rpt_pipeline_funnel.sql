@@ -101,10 +101,12 @@ month_end_stock as (
         visits.pipeline_stage,
         visits.crm_opportunity_id,
         opportunities.amount_reporting,
-        opportunities.amount_reporting * case
+        -- decimal, not double: a sum of doubles depends on the order of a parallel
+        -- aggregation, and its cents could change from one build to the next
+        (opportunities.amount_reporting * case
             when visits.is_open_visit then opportunities.probability
             else stages.default_probability
-        end as weighted_amount
+        end)::decimal(18, 4) as weighted_amount
     from visits
     inner join opportunities
         on visits.crm_opportunity_id = opportunities.crm_opportunity_id
@@ -131,6 +133,8 @@ month_end_stock_with_total as (
 
 events as (
 
+    -- one branch per kind of event, each naming only its own measures: `union all by name`
+    -- fills the others with nulls (the first branch fixes their types)
     select
         month,
         segment,
@@ -142,7 +146,7 @@ events as (
         null::decimal(10, 2) as completed_days_in_stage,
         null::varchar as open_opportunity_id,
         null::decimal(18, 2) as open_amount,
-        null::double as weighted_amount,
+        null::decimal(18, 4) as weighted_amount,
         null::varchar as won_opportunity_id,
         null::varchar as lost_opportunity_id,
         null::decimal(18, 2) as won_amount,
@@ -151,53 +155,29 @@ events as (
         null::varchar as created_opportunity_id
     from stage_entries
 
-    union all
+    union all by name
 
     select
         date_trunc('month', exited_at)::date as month,
         segment,
         owner_crm_user_id,
         pipeline_stage,
-        null as entered_opportunity_id,
-        null as converted_opportunity_id,
-        null as regression,
-        days_in_stage as completed_days_in_stage,
-        null as open_opportunity_id,
-        null as open_amount,
-        null as weighted_amount,
-        null as won_opportunity_id,
-        null as lost_opportunity_id,
-        null as won_amount,
-        null as closed_amount,
-        null as sales_cycle_days,
-        null as created_opportunity_id
+        days_in_stage as completed_days_in_stage
     from visits
     where stage_number <= 5 and days_in_stage is not null and exited_at is not null
 
-    union all
+    union all by name
 
     select
         date_trunc('month', entered_at)::date as month,
         segment,
         owner_crm_user_id,
         previous_pipeline_stage as pipeline_stage,
-        null as entered_opportunity_id,
-        null as converted_opportunity_id,
-        1 as regression,
-        null as completed_days_in_stage,
-        null as open_opportunity_id,
-        null as open_amount,
-        null as weighted_amount,
-        null as won_opportunity_id,
-        null as lost_opportunity_id,
-        null as won_amount,
-        null as closed_amount,
-        null as sales_cycle_days,
-        null as created_opportunity_id
+        1 as regression
     from visits
     where is_regression and entered_at is not null
 
-    union all
+    union all by name
 
     -- the month-end pipeline, per stage and once more for the `all` stage
     select
@@ -205,64 +185,34 @@ events as (
         segment,
         owner_crm_user_id,
         pipeline_stage,
-        null as entered_opportunity_id,
-        null as converted_opportunity_id,
-        null as regression,
-        null as completed_days_in_stage,
         crm_opportunity_id as open_opportunity_id,
         amount_reporting as open_amount,
-        weighted_amount,
-        null as won_opportunity_id,
-        null as lost_opportunity_id,
-        null as won_amount,
-        null as closed_amount,
-        null as sales_cycle_days,
-        null as created_opportunity_id
+        weighted_amount
     from month_end_stock_with_total
 
-    union all
+    union all by name
 
     select
         date_trunc('month', closed_at)::date as month,
         segment,
         owner_crm_user_id,
         'all' as pipeline_stage,
-        null as entered_opportunity_id,
-        null as converted_opportunity_id,
-        null as regression,
-        null as completed_days_in_stage,
-        null as open_opportunity_id,
-        null as open_amount,
-        null as weighted_amount,
         case when is_won then crm_opportunity_id end as won_opportunity_id,
         case when is_lost then crm_opportunity_id end as lost_opportunity_id,
         case when is_won then amount_reporting end as won_amount,
         amount_reporting as closed_amount,
         case when is_won then date_diff('day', created_at::date, closed_at::date) end
-            as sales_cycle_days,
-        null as created_opportunity_id
+            as sales_cycle_days
     from opportunities
     where is_closed and closed_at is not null
 
-    union all
+    union all by name
 
     select
         date_trunc('month', created_at)::date as month,
         segment,
         owner_crm_user_id,
         'all' as pipeline_stage,
-        null as entered_opportunity_id,
-        null as converted_opportunity_id,
-        null as regression,
-        null as completed_days_in_stage,
-        null as open_opportunity_id,
-        null as open_amount,
-        null as weighted_amount,
-        null as won_opportunity_id,
-        null as lost_opportunity_id,
-        null as won_amount,
-        null as closed_amount,
-        null as sales_cycle_days,
         crm_opportunity_id as created_opportunity_id
     from opportunities
     where created_at is not null

@@ -9,7 +9,7 @@
       = to the reassignment, or to the as-of date. The latest orphaned spell of an account is
       the one reported. The warehouse knows owners from its first extract on: a spell that
       ended before it is not seen.
-    - At risk, for accounts orphaned now: the client's MRR (latest month of fct_mrr; a client
+    - At risk, for accounts orphaned now: the client's MRR (dim_client_360's current MRR; a client
       with two CRM accounts shows it on both) and the account's open pipeline (reporting
       currency).
     - Knowledge captured: CRM activities and activities with notes in the 90 days to the
@@ -49,9 +49,9 @@ clients as (
 
 ),
 
-mrr as (
+client_360 as (
 
-    select * from {{ ref('fct_mrr') }}
+    select * from {{ ref('dim_client_360') }}
 
 ),
 
@@ -98,16 +98,6 @@ orphaned_spells as (
     qualify row_number() over (
         partition by periods.crm_account_id order by periods.owned_from desc
     ) = 1
-
-),
-
-latest_mrr as (
-
-    select
-        client_id,
-        mrr
-    from mrr
-    qualify row_number() over (partition by client_id order by month desc) = 1
 
 ),
 
@@ -170,7 +160,7 @@ joined as (
             orphaned_spells.orphaned_since,
             coalesce(orphaned_spells.reassigned_at::date, as_of.as_of_date)
         ) as days_orphaned,
-        latest_mrr.mrr as client_mrr,
+        client_360.mrr as client_mrr,
         coalesce(open_pipeline.open_pipeline_amount, 0) as open_pipeline_amount,
         coalesce(open_pipeline.open_opportunities, 0) as open_opportunities,
         coalesce(knowledge.activities_90_days, 0) as activities_90_days,
@@ -188,8 +178,8 @@ joined as (
         on accounts.owner_crm_user_id = owners.crm_user_id
     left join orphaned_spells
         on accounts.crm_account_id = orphaned_spells.crm_account_id
-    left join latest_mrr
-        on client_map.client_id = latest_mrr.client_id
+    left join client_360
+        on client_map.client_id = client_360.client_id
     left join open_pipeline
         on accounts.crm_account_id = open_pipeline.crm_account_id
     left join knowledge
