@@ -18,7 +18,7 @@ import datetime as dt
 from pathlib import Path
 
 from salesdw.generate.extracts import LandedFile
-from salesdw.generate.world import World
+from salesdw.generate.model import World
 
 
 def _write(path: Path, columns: list[str], rows: list[dict]) -> None:

@@ -1,0 +1,256 @@
+"""CRM records: opportunities and their history, activities and leads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from salesdw.generate import identity as idn
+from salesdw.generate.catalog import (
+    COMPETITORS,
+    CRM_STAGES,
+    DISQUALIFICATIONS,
+    LEAD_CHANNELS,
+    LOST,
+    LOST_REASONS,
+    MONTHLY_PRICE,
+    OPPORTUNITY_KINDS,
+    STAGE_PROBABILITY,
+    WON,
+)
+from salesdw.generate.model import Client, Rep, World, add_months, pick
+from salesdw.generate.staff import active_reps
+
+
+def crm_activity(
+    world: World, rng: random.Random, client: Client, account_id: str, created: dt.datetime
+) -> None:
+    span_days = max((world.horizon - created).days, 1)
+    n_opps = min(1 + int(span_days / 365 * rng.uniform(0.5, 2.0)), 6)
+    for _ in range(n_opps):
+        opened = created + dt.timedelta(days=rng.randrange(span_days), hours=rng.randint(0, 8))
+        _opportunity(world, rng, client, account_id, opened)
+    n_acts = int(span_days / 60 * rng.uniform(0.3, 1.5))
+    contacts = [
+        v["contact_id"]
+        for v in world.versions.get("crm__contacts", [])[-4:]
+        if v["account_id"] == account_id
+    ]
+    for _ in range(n_acts):
+        at = created + dt.timedelta(days=rng.randrange(span_days), hours=rng.randint(0, 9))
+        kind = pick(rng, (("email", 0.4), ("call", 0.3), ("meeting", 0.15), ("note", 0.15)))
+        owner = rng.choice(active_reps(world, at))
+        emit = None
+        if at >= dt.datetime.combine(world.start, dt.time()) and rng.random() < 0.08:
+            emit = at.date() + dt.timedelta(days=rng.randint(1, 3))  # synced late
+        world.add(
+            "crm__activities",
+            at,
+            {
+                "activity_id": f"00T{len(world.versions.get('crm__activities', [])) + 1:08d}",
+                "account_id": account_id,
+                "opportunity_id": "",
+                "contact_id": rng.choice(contacts) if contacts else "",
+                "owner_id": owner.user_id,
+                "activity_type": kind,
+                "occurred_at": at,
+                "subject": {
+                    "email": "Relance proposition",
+                    "call": "Point téléphonique",
+                    "meeting": "Rendez-vous client",
+                    "note": "Compte rendu",
+                }[kind],
+                "notes": rng.choice(
+                    (
+                        "Client intéressé; rappeler en fin de mois",
+                        "Demande une démo du module reporting",
+                        "Budget validé par la direction",
+                        "Attente retour DAF",
+                        "",
+                    )
+                )
+                if kind in ("note", "meeting")
+                else "",
+            },
+            emit,
+        )
+
+
+def _opportunity(
+    world: World, rng: random.Random, client: Client, account_id: str, opened: dt.datetime
+) -> None:
+    opp_id = f"006O{len(world.versions.get('crm__opportunities', [])) + 1:07d}"
+    owner = rng.choice(active_reps(world, opened))
+    amount = float(rng.randint(*MONTHLY_PRICE[client.segment]) * rng.choice((3, 6, 12, 12, 24)))
+    close = (opened + dt.timedelta(days=rng.randint(30, 120))).date()
+    row = {
+        "opportunity_id": opp_id,
+        "account_id": account_id,
+        "owner_id": owner.user_id,
+        "opportunity_name": f"{client.base} - {rng.choice(OPPORTUNITY_KINDS)}",
+        "request_type": rng.choice(("Nouveau client", "Extension", "Renouvellement", "Services")),
+        "amount": amount,
+        "currency": client.currency,
+        "stage": CRM_STAGES[0],
+        "probability": float(STAGE_PROBABILITY[0]),
+        "forecast_category": "pipeline",
+        "expected_close_date": close,
+        "created_at": opened,
+        "closed_at": None,
+        "is_won": False,
+        "lost_reason": "",
+        "lost_reason_detail": "",
+        "competitor": "",
+        "is_deleted": False,
+    }
+    world.add("crm__opportunities", opened, dict(row))
+    outcome = pick(rng, (("won", 0.38), ("lost", 0.42), ("open", 0.20)))
+    at, stage, slips, regressions, skipped = opened, 0, 0, 0, 0
+    slip_budget = pick(rng, (("0", 0.65), ("1", 0.22), ("2", 0.09), ("3", 0.04)))
+    target = len(CRM_STAGES) - 1 if outcome != "lost" else rng.randrange(len(CRM_STAGES))
+    while stage < target:
+        at += dt.timedelta(days=rng.randint(3, 25), hours=rng.randint(0, 5))
+        if at >= world.horizon:
+            break
+        step = 2 if rng.random() < 0.08 and stage + 2 <= target else 1
+        if stage >= 2 and rng.random() < 0.07:
+            step = -1
+            regressions += 1
+        skipped += step == 2
+        old_stage = row["stage"]
+        stage += step
+        row.update(
+            stage=CRM_STAGES[stage],
+            probability=float(STAGE_PROBABILITY[stage]),
+            forecast_category="commit" if stage >= 4 else "best_case" if stage >= 2 else "pipeline",
+        )
+        _opportunity_change(world, rng, row, at, "stage", old_stage, row["stage"], owner)
+        if slips < int(slip_budget) and rng.random() < 0.5:
+            at += dt.timedelta(hours=rng.randint(1, 30))
+            if at >= world.horizon:
+                break
+            old_close = row["expected_close_date"]
+            row["expected_close_date"] = add_months(old_close, 1) + dt.timedelta(
+                days=rng.randint(0, 27)
+            )
+            slips += 1
+            _opportunity_change(
+                world,
+                rng,
+                row,
+                at,
+                "expected_close_date",
+                old_close.isoformat(),
+                row["expected_close_date"].isoformat(),
+                owner,
+            )
+    if outcome != "open" and at < world.horizon:
+        at += dt.timedelta(days=rng.randint(2, 20))
+        old_stage = row["stage"]
+        row.update(
+            closed_at=at,
+            is_won=outcome == "won",
+            stage=WON if outcome == "won" else LOST,
+            probability=100.0 if outcome == "won" else 0.0,
+            forecast_category="closed",
+        )
+        if outcome == "lost":
+            reason, detail = rng.choice(LOST_REASONS)
+            row.update(
+                lost_reason=reason,
+                lost_reason_detail=detail,
+                competitor=rng.choice(COMPETITORS) if "oncurrent" in reason else "",
+            )
+        _opportunity_change(world, rng, row, at, "stage", old_stage, row["stage"], owner)
+        if outcome == "lost" and at < world.horizon:
+            world.fact(
+                "lost_requests",
+                kind="lost_opportunity",
+                request_id=opp_id,
+                raw_reason=row["lost_reason"],
+            )
+    if slips and opened < world.horizon:
+        world.fact("slipped_deals", opportunity_id=opp_id, slip_count=slips)
+    if (
+        outcome == "open"
+        and not slips
+        and at >= dt.datetime.combine(world.start, dt.time())
+        and rng.random() < 0.05
+    ):
+        world.add("crm__opportunities", at + dt.timedelta(hours=2), dict(row, is_deleted=True))
+
+
+def _opportunity_change(
+    world: World,
+    rng: random.Random,
+    row: dict,
+    at: dt.datetime,
+    field_name: str,
+    old: str,
+    new: str,
+    owner: Rep,
+) -> None:
+    world.add("crm__opportunities", at, dict(row))
+    # The CRM's field history misses about one change in ten of those made during the
+    # extract window: the warehouse's own daily versions must fill the gap. The history
+    # delivered with the first extract is complete (a change missed before any extract would
+    # leave no trace at all, and the ground truth could not be reproduced).
+    missed = rng.random() >= 0.9
+    if not missed or at < dt.datetime.combine(world.start, dt.time()):
+        world.add(
+            "crm__opportunity_history",
+            at,
+            {
+                "history_id": "017H"
+                f"{len(world.versions.get('crm__opportunity_history', [])) + 1:08d}",
+                "opportunity_id": row["opportunity_id"],
+                "field": field_name,
+                "old_value": old,
+                "new_value": new,
+                "changed_at": at,
+                "changed_by": owner.user_id,
+            },
+        )
+
+
+def lead(world: World, rng: random.Random, client: Client, converted: bool) -> None:
+    lead_id = f"00Q{len(world.versions.get('crm__leads', [])) + 1:08d}"
+    created = client.acquired_at - dt.timedelta(days=rng.randint(10, 200))
+    name, _ = idn.spell(rng, client.base, client.legal_form, "crm")
+    owner = rng.choice(active_reps(world, created, ("SDR", "MDR", "AE")))
+    row = {
+        "lead_id": lead_id,
+        "company_name": name,
+        "email": f"contact@{client.domain}"
+        if rng.random() < 0.7
+        else f"{idn.slug(client.base)[:10]}@{rng.choice(idn.FREE_MAIL_DOMAINS)}",
+        "source_channel": rng.choice(LEAD_CHANNELS),
+        "status": "new",
+        "disqualification_reason": "",
+        "disqualification_detail": "",
+        "converted_opportunity_id": "",
+        "owner_id": owner.user_id,
+        "created_at": created,
+    }
+    world.add("crm__leads", created, dict(row))
+    worked = created + dt.timedelta(days=rng.randint(1, 10))
+    world.add("crm__leads", worked, dict(row, status="working"))
+    end = worked + dt.timedelta(days=rng.randint(3, 40))
+    if not converted and rng.random() < 0.7:
+        reason, detail = rng.choice(DISQUALIFICATIONS)
+        world.add(
+            "crm__leads",
+            end,
+            dict(
+                row,
+                status="disqualified",
+                disqualification_reason=reason,
+                disqualification_detail=detail,
+            ),
+        )
+        if end < world.horizon:
+            world.fact(
+                "lost_requests", kind="disqualified_lead", request_id=lead_id, raw_reason=reason
+            )
+    elif converted:
+        world.add("crm__leads", end, dict(row, status="converted"))
