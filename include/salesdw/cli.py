@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from salesdw import homelock
 from salesdw.config import Settings
 
 EPILOG = """\
@@ -64,9 +65,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from salesdw.orchestration.run import run_pipeline
 
     settings = Settings.from_env()
-    summary = run_pipeline(
-        settings, start=start, end=end, landing=args.landing, catch_up=args.catch_up
-    )
+    with homelock.hold(settings, "salesdw run"):
+        summary = run_pipeline(
+            settings, start=start, end=end, landing=args.landing, catch_up=args.catch_up
+        )
     print(summary.render())
     return 0 if summary.ok else 1
 
@@ -92,7 +94,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if not settings.warehouse_path.exists():
         raise CliError(f"no warehouse at {settings.warehouse_path}: run `salesdw run` first")
     try:
-        summary = build(settings)
+        with homelock.hold(settings, "salesdw build"):
+            summary = build(settings)
     except (BuildError, MasterDataError, PublicationBlocked) as exc:
         print(f"salesdw build: {exc}", file=sys.stderr)
         return 1
@@ -123,9 +126,20 @@ def _cmd_quarantine(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     if args.action == "list":
-        print(quarantine.render_summary(settings), end="")
+        holder = homelock.current_holder(settings)
+        if holder is None:
+            print(quarantine.render_summary(settings), end="")
+            return 0
+        # the warehouse belongs to the running writer: read the last publication instead
+        print(
+            f"salesdw: a run is writing the warehouse ({holder.describe()}); showing the "
+            "quarantine as of the last publication",
+            file=sys.stderr,
+        )
+        print(quarantine.render_summary(settings, published=True), end="")
         return 0
-    result = quarantine.replay(settings, args.file, source=args.source, entity=args.entity)
+    with homelock.hold(settings, "salesdw quarantine replay"):
+        result = quarantine.replay(settings, args.file, source=args.source, entity=args.entity)
     print(result.render())
     return 0 if result.ok else 1
 
@@ -268,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return args.handler(args)
-    except CliError as exc:
+    except (CliError, homelock.HomeLocked) as exc:
         print(f"salesdw {args.command}: {exc}", file=sys.stderr)
         return 2
     except (FileNotFoundError, ValueError, KeyError) as exc:

@@ -13,16 +13,21 @@ from salesdw.connectors.base import LandedFile
 from salesdw.query import render
 
 
-def render_summary(settings: Settings) -> str:
-    """Quarantined values per file, column and rule, newest first, and what was replayed."""
+def render_summary(settings: Settings, published: bool = False) -> str:
+    """Quarantined values per file, column and rule, newest first, and what was replayed:
+    from the warehouse, or (``published``) as of the last publication, which a running
+    writer never holds."""
     import duckdb
 
-    if not settings.warehouse_path.exists():
-        return f"no warehouse at {settings.warehouse_path}: nothing was loaded yet\n"
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    path, table = settings.warehouse_path, "raw.quarantine"
+    if published:
+        path, table = settings.bi_database_path, "audit.quarantine"
+    if not path.exists():
+        return f"no database at {path}: nothing was loaded or published yet\n"
+    with duckdb.connect(str(path), read_only=True) as con:
         cursor = con.execute(
             "select file, line_number as line, column_name as column, rule, value, "
-            "replayed_at is not null as replayed from raw.quarantine "
+            f"replayed_at is not null as replayed from {table} "
             "order by extract_date desc, file, line_number, column_name"
         )
         columns = [d[0] for d in cursor.description]
