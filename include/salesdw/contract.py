@@ -27,14 +27,26 @@ ColumnType = Literal["string", "int", "decimal", "date", "timestamp", "bool", "s
 RULES = (
     "missing_key",
     "unparseable_date",
+    "ambiguous_number",
+    "not_an_integer",
+    "excess_precision",
     "unparseable_number",
     "unparseable_bool",
     "out_of_domain",
     "negative_amount",
     "out_of_range",
+    "implausible_date",
 )
 """Row rules, in the order they are checked. A quarantined row carries the first it breaks
-for each column."""
+for each column. A value is never rounded or coerced to make it fit: ``1.234`` in a
+decimal-comma file (1,234 or 1.234?) is ``ambiguous_number``; ``7.5`` for an integer is
+``not_an_integer``; ``10,005`` for a 2-decimal amount is ``excess_precision``; ``1e3``,
+``inf`` or ``0x10`` are ``unparseable_number`` (plain decimal notation only)."""
+
+DATE_WINDOW_YEARS = (50, 30)
+"""Plausible dates: at most 50 years before and 30 years after the file's extract date. A
+date outside (year 0001, 9999, a typo such as 2206) is ``implausible_date``: one such value
+would stretch every monthly spine from that year to today."""
 
 
 @dataclass(frozen=True)

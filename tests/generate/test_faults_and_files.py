@@ -64,6 +64,21 @@ def _fault_is_there(source: str, entity: str, column: str, rule: str, value) -> 
         )
     if rule == "unparseable_bool":
         return str(value).lower() not in BOOL_WORDS
+    if rule == "ambiguous_number":  # a dot and no comma where the decimal mark is a comma
+        text = str(value)
+        return source == "erp" and "." in text and "," not in text and _is_number("crm", text)
+    if rule in ("not_an_integer", "excess_precision"):
+        mark = "," if source == "erp" else "."
+        fraction = str(value).rpartition(mark)[2] if mark in str(value) else ""
+        digits = len(fraction.rstrip("0"))
+        return _is_number(source, value) and (
+            digits > 0 if rule == "not_an_integer" else digits > col.scale
+        )
+    if rule == "implausible_date":  # the samples' extracts are of 2026: window 1976-2056
+        if not _is_date(source, col.type, value):
+            return False
+        year = int(value[6:10]) if source == "erp" else int(value[:4])
+        return not 1976 <= year <= 2056
     raise AssertionError(f"unknown rule {rule}")
 
 

@@ -175,6 +175,22 @@ def _fault_options(entity: Entity) -> list[tuple[str, str]]:
     return options
 
 
+def _rare_fault_options(entity: Entity) -> list[tuple[str, str]]:
+    """Rules added once per sample (by ``_ensure_every_rule``) and never drawn at random, so
+    that every other draw of a seeded sample stays what it was before they existed."""
+    options = []
+    for col in entity.columns:
+        if col.type == "decimal" and entity.source == "erp":
+            options.append(("ambiguous_number", col.name))
+        if col.type == "int":
+            options.append(("not_an_integer", col.name))
+        if col.type == "decimal":
+            options.append(("excess_precision", col.name))
+        if col.type in ("date", "timestamp") and col.name != entity.version_column:
+            options.append(("implausible_date", col.name))
+    return options
+
+
 def _break(
     source: str, entity: Entity, row: dict, rule: str, column: str, rng: random.Random
 ) -> tuple[dict, str]:
@@ -207,6 +223,17 @@ def _break(
         bad[column] = int(high) if source == "support" else str(int(high))
     elif rule == "unparseable_bool":
         bad[column] = rng.choice(("peut-être", "2", "maybe"))
+    elif rule == "ambiguous_number":
+        bad[column] = "1.234"  # 1,234 or 1.234? a decimal-comma file cannot say
+    elif rule == "not_an_integer":
+        bad[column] = 7.5 if source == "support" else "7.5"
+    elif rule == "excess_precision":
+        bad[column] = 10.005 if source == "support" else ("10,005" if source == "erp" else "10.005")
+    elif rule == "implausible_date":
+        if source == "erp":
+            bad[column] = "01/01/0001" if col.type == "date" else "01/01/0001 10:00:00"
+        else:
+            bad[column] = "0001-01-01" if col.type == "date" else "9999-12-31T10:00:00Z"
     return bad, str(bad[column])
 
 
@@ -361,7 +388,8 @@ def _ensure_every_rule(world, files: list[LandedFile], rng: random.Random) -> No
             if lf.extract_date == world.start or lf.data_rows == 0:
                 continue
             entity = contract.entity(lf.source, lf.entity)
-            if not any(o[0] == rule for o in _fault_options(entity)):
+            options = _fault_options(entity) + _rare_fault_options(entity)
+            if not any(o[0] == rule for o in options):
                 continue
             _add_fault_to_file(lf, entity, rule, rng)
             break
@@ -369,7 +397,8 @@ def _ensure_every_rule(world, files: list[LandedFile], rng: random.Random) -> No
 
 def _add_fault_to_file(lf: LandedFile, entity: Entity, rule: str, rng: random.Random) -> None:
     """Append one fault row (a copy of the file's first row) at the end of the file."""
-    column = next(o[1] for o in _fault_options(entity) if o[0] == rule)
+    options = _fault_options(entity) + _rare_fault_options(entity)
+    column = next(o[1] for o in options if o[0] == rule)
     if lf.source == "support":
         first = json.loads(lf.data.decode("utf-8").splitlines()[0])
         bad, value = _break(lf.source, entity, first, rule, column, rng)

@@ -7,11 +7,18 @@ parsing a file is one query.
 
 from __future__ import annotations
 
-from salesdw.contract import Column, Entity, SourceFormat
+from salesdw.contract import DATE_WINDOW_YEARS, Column, Entity, SourceFormat
 from salesdw.ingest.raw import sql_type
 
 TRUE_WORDS = ("true", "1", "oui", "yes", "t", "y", "vrai")
 FALSE_WORDS = ("false", "0", "non", "no", "f", "n", "faux")
+PLAIN_NUMBER = "[+-]?[0-9]+([.][0-9]+)?"
+"""Plain decimal notation, once separators are normalised: no exponent, no inf or nan."""
+EXTRACT_DATE = (
+    "coalesce(try_cast(regexp_extract(_file, '/([0-9]{4}-[0-9]{2}-[0-9]{2})/', 1) as date), "
+    "current_date)"
+)
+"""A row's extract date, from its file's landing path (``<source>/<entity>/<date>/<name>``)."""
 ISO = SourceFormat(file_format="csv", extension="csv")
 """How typed files (JSON Lines, Parquet) read once their values are text: ISO-8601."""
 
@@ -88,7 +95,38 @@ def violation_expression(col: Column, fmt: SourceFormat, is_key: bool) -> str:
         "bool": "unparseable_bool",
         "string_list": "unparseable_number",
     }
-    if col.type in unparseable:
+    if col.type in ("int", "decimal"):
+        number = number_text(name, fmt)
+        fraction = f"rtrim(regexp_extract({number}, '[.]([0-9]+)$', 1), '0')"
+        if fmt.decimal_separator == ",":
+            # a dot and no comma in a decimal-comma file: 1,234 or 1.234? never guess
+            bare = f"replace(replace({text}, ' ', ''), '\u00a0', '')"
+            checks.append(
+                ("ambiguous_number", f"regexp_full_match({bare}, '[+-]?[0-9]+[.][0-9]+')")
+            )
+        if col.type == "int":
+            checks.append(
+                (
+                    "not_an_integer",
+                    f"regexp_full_match({number}, '{PLAIN_NUMBER}') and length({fraction}) > 0",
+                )
+            )
+        else:
+            checks.append(
+                (
+                    "excess_precision",
+                    f"regexp_full_match({number}, '{PLAIN_NUMBER}') "
+                    f"and length({fraction}) > {col.scale}",
+                )
+            )
+        checks.append(
+            (
+                "unparseable_number",
+                f"{text} is not null and (({parsed}) is null "
+                f"or not regexp_full_match({number}, '{PLAIN_NUMBER}'))",
+            )
+        )
+    elif col.type in unparseable:
         checks.append((unparseable[col.type], f"{text} is not null and ({parsed}) is null"))
     if col.domain:
         values = ", ".join(_quote(v.lower()) for v in col.domain)
@@ -98,6 +136,15 @@ def violation_expression(col: Column, fmt: SourceFormat, is_key: bool) -> str:
     if col.value_range:
         lo, hi = col.value_range
         checks.append(("out_of_range", f"({parsed}) not between {lo} and {hi}"))
+    if col.type in ("date", "timestamp"):
+        past, future = DATE_WINDOW_YEARS
+        checks.append(
+            (
+                "implausible_date",
+                f"({parsed}) not between {EXTRACT_DATE} - interval {past} year "
+                f"and {EXTRACT_DATE} + interval {future} year",
+            )
+        )
     if not checks:
         return "null"
     whens = " ".join(
