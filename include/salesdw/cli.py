@@ -138,8 +138,19 @@ def _cmd_quarantine(args: argparse.Namespace) -> int:
         )
         print(quarantine.render_summary(settings, published=True), end="")
         return 0
+    if args.action == "export":
+        if not (args.source and args.entity):
+            raise CliError("export needs --source and --entity")
+        print(quarantine.export(settings, args.source, args.entity, args.out), end="")
+        return 0
     with homelock.hold(settings, "salesdw quarantine replay"):
-        result = quarantine.replay(settings, args.file, source=args.source, entity=args.entity)
+        result = quarantine.replay(
+            settings,
+            args.file,
+            source=args.source,
+            entity=args.entity,
+            extract_date=args.extract_date,
+        )
     print(result.render())
     return 0 if result.ok else 1
 
@@ -250,15 +261,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     quar = sub.add_parser(
         "quarantine",
-        help="list quarantined rows, or replay fixed ones",
+        help="list quarantined rows, export them to fix, or replay fixed ones",
         description="'list' summarises the quarantine by file, column and reason. "
-        "'replay FILE' loads a corrected file of previously quarantined rows "
-        "(see docs/quarantine.md).",
+        "'export --source S --entity E [--out FILE]' writes the entity's quarantined lines "
+        "in the source's own format, as they were landed. "
+        "'replay FILE' loads a corrected file of previously quarantined rows, each as of "
+        "the extract date it was quarantined from (see docs/quarantine.md).",
     )
-    quar.add_argument("action", choices=("list", "replay"))
+    quar.add_argument("action", choices=("list", "export", "replay"))
     quar.add_argument("file", nargs="?", help="replay: the corrected file")
-    quar.add_argument("--source", help="replay: source system of the file")
-    quar.add_argument("--entity", help="replay: entity of the file")
+    quar.add_argument("--source", help="export, replay: source system")
+    quar.add_argument("--entity", help="export, replay: entity")
+    quar.add_argument("--out", help="export: file to write (default: standard output)")
+    quar.add_argument(
+        "--extract-date",
+        type=_date,
+        help="replay: extract date for rows whose key matches no quarantined row",
+    )
     quar.set_defaults(handler=_cmd_quarantine)
 
     af = sub.add_parser(

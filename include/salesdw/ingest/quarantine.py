@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from salesdw import contract
 from salesdw.config import Settings
 from salesdw.connectors.base import LandedFile
+from salesdw.ingest import quarantine_files
 from salesdw.query import render
 
 
@@ -48,14 +50,20 @@ class ReplayResult:
 
 
 def replay(
-    settings: Settings, file: str | None, source: str | None, entity: str | None
+    settings: Settings,
+    file: str | None,
+    source: str | None,
+    entity: str | None,
+    extract_date: dt.date | None = None,
 ) -> ReplayResult:
-    """Load a corrected file of quarantined rows; mark the quarantine rows it fixes.
+    """Load a corrected file of quarantined rows; mark the quarantine rows it resolves.
 
-    The file is in the source's own format. It is loaded like a landed file (same checks,
-    same idempotency: the same corrected file twice adds nothing) with extract date today and
-    a name starting ``replay__``. A quarantined row counts as fixed when a row with the same
-    key loads from the replayed file.
+    The file is in the source's own format (``salesdw quarantine export`` writes one). Each
+    row keeps the extract date of the file its key was quarantined from: the file is split by
+    those dates and each part loads like a landed file of that date, named ``replay__<name>``
+    (same checks, same idempotency: the same corrected file twice adds nothing). A row whose
+    key matches no quarantined row needs ``extract_date``. Every unreplayed quarantine row
+    whose key now loaded, or was quarantined again, is marked with the replay's batch id.
     """
     if not (file and source and entity):
         return ReplayResult(False, "replay needs FILE, --source and --entity")
@@ -65,41 +73,97 @@ def replay(
     ent = contract.entity(source, entity)
     from salesdw.ingest.loader import connect, load_file
 
-    landed = LandedFile(source, entity, dt.date.today(), f"replay__{path.name}")
+    records = quarantine_files.read_records(ent, path, contract.SOURCES[source].format.encoding)
+    if not records:
+        return ReplayResult(False, f"{path}: no rows to replay")
     batch_id = f"replay-{uuid.uuid4().hex[:12]}"
     con = connect(settings)
     try:
-        outcome = load_file(con, settings, ent, landed, path, batch_id, "replay")
-        if outcome.status != "loaded":
+        dates = quarantine_files.origin_dates(con, ent, records)
+        unmatched = [i + 1 for i, d in enumerate(dates) if d is None]
+        if unmatched and extract_date is None:
             return ReplayResult(
-                outcome.status == "duplicate", f"{path}: {outcome.status}: {outcome.message}"
+                False,
+                f"{path}: row(s) {', '.join(map(str, unmatched[:10]))} match no quarantined "
+                f"row by {', '.join(ent.key)}; a replay fixes quarantined rows: give "
+                "--extract-date YYYY-MM-DD to load them as of that extract date",
             )
-        keys = ent.key
-        match = " and ".join(
-            f"coalesce(json_extract_string(q.record, '$.{k}'), "
-            f"json_extract_string(q.record, '$.{k.upper()}')) = r.{k}"
-            for k in keys
-        )
-        before = con.execute(
-            "select count(*) from raw.quarantine where replayed_at is not null"
-        ).fetchone()[0]
-        con.execute(
-            f"update raw.quarantine as q set replayed_at = current_timestamp::timestamp, "
-            f"replayed_batch_id = ? where q.source = ? and q.entity = ? "
-            f"and q.replayed_at is null and exists (select 1 from raw.{ent.qualified_name} r "
-            f"where r._batch_id = ? and {match})",
-            [batch_id, source, entity, batch_id],
-        )
-        after = con.execute(
-            "select count(*) from raw.quarantine where replayed_at is not null"
-        ).fetchone()[0]
+        parts: dict[dt.date, list[dict]] = {}
+        for record, day in zip(records, dates, strict=True):
+            parts.setdefault(day or extract_date, []).append(record)
+        before = _marked(con)
+        outcomes = []
+        with tempfile.TemporaryDirectory(prefix="salesdw-replay-") as workdir:
+            for day, rows in sorted(parts.items()):
+                part = Path(workdir) / day.isoformat() / path.name
+                part.parent.mkdir()
+                part.write_text(quarantine_files.render(ent, rows), encoding="utf-8")
+                landed = LandedFile(source, entity, day, f"replay__{path.name}")
+                outcomes.append(load_file(con, settings, ent, landed, part, batch_id, "replay"))
+        if not any(o.status == "loaded" for o in outcomes):
+            bad = "; ".join(f"{o.status}: {o.message}" for o in outcomes)
+            return ReplayResult(all(o.status == "duplicate" for o in outcomes), f"{path}: {bad}")
+        _mark_resolved(con, ent, batch_id)
+        resolved = _marked(con) - before
     finally:
         con.close()
+    loaded = sum(o.rows_loaded for o in outcomes)
+    again = sum(o.rows_quarantined for o in outcomes)
+    days = ", ".join(d.isoformat() for d in sorted(parts))
     return ReplayResult(
         True,
-        f"{path}: {outcome.rows_loaded} row(s) loaded, {outcome.rows_quarantined} still "
-        f"broken (quarantined again), {after - before} quarantine row(s) marked replayed",
-        outcome.rows_loaded,
-        outcome.rows_quarantined,
-        after - before,
+        f"{path}: {loaded} row(s) loaded as of their extract date ({days}), {again} still "
+        f"broken (quarantined again), {resolved} quarantine row(s) marked replayed",
+        loaded,
+        again,
+        resolved,
+    )
+
+
+def export(settings: Settings, source: str, entity: str, out: str | None) -> str:
+    """Write the entity's unreplayed quarantined lines in the source's format to ``out`` (or
+    return them, for standard output); the message says how many and where."""
+    import duckdb
+
+    ent = contract.entity(source, entity)
+    if not settings.warehouse_path.exists():
+        raise FileNotFoundError(f"no warehouse at {settings.warehouse_path}: nothing loaded yet")
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        text, count = quarantine_files.export_records(con, ent)
+    if out is None:
+        return text
+    encoding = contract.SOURCES[source].format.encoding
+    Path(out).write_text(text, encoding=encoding, newline="")
+    return f"{count} quarantined line(s) of {ent.qualified_name} written to {out} ({encoding})\n"
+
+
+def _marked(con) -> int:
+    return con.execute(
+        "select count(*) from raw.quarantine where replayed_at is not null"
+    ).fetchone()[0]
+
+
+def _mark_resolved(con, ent: contract.Entity, batch_id: str) -> None:
+    """Mark the older quarantine rows whose key loaded from this replay, or was quarantined
+    again by it (the new quarantine rows then carry the record's current state)."""
+    key_of = " and ".join(
+        f"coalesce(json_extract_string(q.record, '$.{k}'), "
+        f"json_extract_string(q.record, '$.{k.upper()}'))" + " = {side}." + k
+        for k in ent.key
+    )
+    loaded = key_of.replace("{side}", "r")
+    requarantined = " and ".join(
+        f"coalesce(json_extract_string(q.record, '$.{k}'), "
+        f"json_extract_string(q.record, '$.{k.upper()}')) = "
+        f"coalesce(json_extract_string(n.record, '$.{k}'), "
+        f"json_extract_string(n.record, '$.{k.upper()}'))"
+        for k in ent.key
+    )
+    con.execute(
+        "update raw.quarantine as q set replayed_at = current_timestamp::timestamp, "
+        "replayed_batch_id = ? where q.source = ? and q.entity = ? and q.replayed_at is null "
+        "and q.batch_id <> ? and ("
+        f"exists (select 1 from raw.{ent.qualified_name} as r where r._batch_id = ? and {loaded})"
+        f" or exists (select 1 from raw.quarantine as n where n.batch_id = ? and {requarantined}))",
+        [batch_id, ent.source, ent.name, batch_id, batch_id, batch_id],
     )
