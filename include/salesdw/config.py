@@ -25,6 +25,8 @@ class Settings:
     sql_source_uri: str | None
     sql_source_schema: str
     erp_encoding: str
+    crm_encoding: str = "utf-8"
+    support_encoding: str = "utf-8"
     dbt_project_dir: Path = PROJECT_ROOT / "dbt_project"
     """The dbt project the transform builds (``SALESDW_DBT_PROJECT_DIR``)."""
     freshness_max_days: int = 3
@@ -48,6 +50,8 @@ class Settings:
             sql_source_uri=env.get("SALESDW_SQL_SOURCE_URI"),
             sql_source_schema=env.get("SALESDW_SQL_SOURCE_SCHEMA", "public"),
             erp_encoding=env.get("SALESDW_ERP_ENCODING", "utf-8-sig"),
+            crm_encoding=env.get("SALESDW_CRM_ENCODING", "utf-8"),
+            support_encoding=env.get("SALESDW_SUPPORT_ENCODING", "utf-8"),
             dbt_project_dir=Path(
                 env.get("SALESDW_DBT_PROJECT_DIR") or PROJECT_ROOT / "dbt_project"
             ).resolve(),
@@ -55,6 +59,14 @@ class Settings:
             row_count_drop_max=float(env.get("SALESDW_ROW_COUNT_DROP_MAX", "0.5")),
             keep_publications=int(env.get("SALESDW_KEEP_PUBLICATIONS", "10")),
         )
+
+    def encoding(self, source: str) -> str:
+        """The text encoding of a source's files (``SALESDW_<SOURCE>_ENCODING``)."""
+        return {
+            "erp": self.erp_encoding,
+            "crm": self.crm_encoding,
+            "support": self.support_encoding,
+        }.get(source, "utf-8")
 
     @property
     def warehouse_path(self) -> Path:

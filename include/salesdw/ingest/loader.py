@@ -23,6 +23,7 @@ number of SQL statements per batch, not per file and never per row.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -257,9 +258,20 @@ def _prepare(settings: Settings, entity: Entity, item: _Staged) -> None:
     if ext == "parquet":
         return
     data = item.original.read_bytes()
-    encoding = settings.erp_encoding if entity.source == "erp" else "utf-8"
-    if encoding.replace("_", "-").lower() in ("cp1252", "windows-1252"):
-        text = data.decode("cp1252")
+    encoding = settings.encoding(entity.source)
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise RejectedFile(
+            f"{item.name}: unknown encoding {encoding!r} in "
+            f"SALESDW_{entity.source.upper()}_ENCODING"
+        ) from None
+    if codec not in ("utf-8", "utf-8-sig"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise RejectedFile(f"{item.name}: not valid {encoding} at line {line}") from None
         item.path = settings.home / "tmp" / f"{uuid.uuid4().hex}{item.original.suffix}"
         item.path.parent.mkdir(parents=True, exist_ok=True)
         item.path.write_text(text, encoding="utf-8")
