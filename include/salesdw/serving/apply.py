@@ -68,6 +68,8 @@ def swap(
         _memberships(cur, prefix)
         _grant(cur, model, views, prefix)
         _record(cur, views)
+        cur.execute("delete from serving.access_applied")
+        cur.execute("insert into serving.access_applied values (%s, now())", [model.sha256])
         return disabled
 
     return with_lock_retry(conn, work)

@@ -47,7 +47,72 @@ def data_schema(publication_id: str) -> str:
 
 
 def serve_publication(settings: Settings, folder: Path, publication_id: str) -> ServingReport:
-    """Copy ``folder/salesdw.duckdb`` into the serving database and serve it."""
+    """Copy ``folder/salesdw.duckdb`` into the serving database and serve it; the outcome is
+    recorded in the build warehouse's ``audit.publication_servings``. A failure raises
+    ServingError: the DuckDB publication stands, PostgreSQL keeps serving the previous one."""
+    target = connection.safe_uri(settings.serve_uri or "")
+    try:
+        report = _serve(settings, folder, publication_id)
+    except Exception as exc:
+        _record_outcome(settings, publication_id, target, None, str(exc))
+        raise connection.ServingError(
+            f"publication {publication_id} is published (DuckDB, Parquet) but was not served "
+            f"to PostgreSQL {target}, which keeps the previous one: {exc}"
+        ) from exc
+    _record_outcome(settings, publication_id, target, report, None)
+    return report
+
+
+def summary_line(con, settings: Settings, publication_id: str) -> str:
+    """The run summary's line about serving, from audit.publication_servings."""
+    if not settings.serve_uri:
+        return (
+            "  PostgreSQL serving: off; set SALESDW_SERVE_URI to serve the marts with "
+            "per-login access (docs/access.md)"
+        )
+    row = con.execute(
+        "select publication_id, status, target, rows_copied, copy_seconds, message "
+        "from audit.publication_servings order by served_at desc limit 1"
+    ).fetchone()
+    if row is None:
+        target = connection.safe_uri(settings.serve_uri)
+        return f"  PostgreSQL serving: nothing served yet to {target}"
+    pid, status, target, rows, seconds, message = row
+    if status == "failed":
+        return f"  PostgreSQL serving FAILED for {pid} ({target}): {message[:300]}"
+    if pid != publication_id:
+        return f"  PostgreSQL {target} keeps serving publication {pid}"
+    return (
+        f"  Served to PostgreSQL {target}: {rows:,} rows in {seconds:.1f} s, behind per-login "
+        "access (`salesdw access show ROLE`)"
+    )
+
+
+def _record_outcome(settings, publication_id, target, report, message) -> None:
+    from salesdw.ingest.loader import connect
+
+    con = connect(settings)
+    try:
+        con.execute(
+            "insert into audit.publication_servings values "
+            "(?, current_timestamp::timestamp, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                publication_id,
+                target,
+                "failed" if report is None else "served",
+                json.dumps(report.tables if report else {}),
+                sum(report.tables.values()) if report else 0,
+                report.copy_seconds if report else None,
+                report.swap_seconds if report else None,
+                report.logins_disabled if report else [],
+                message[:2000] if message else None,
+            ],
+        )
+    finally:
+        con.close()
+
+
+def _serve(settings: Settings, folder: Path, publication_id: str) -> ServingReport:
     access = model.load(settings.access_file)
     manifest = catalog.read_manifest(settings.home / "dbt" / "target" / "manifest.json")
     tables = catalog.read(folder / "salesdw.duckdb", manifest)

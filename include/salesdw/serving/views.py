@@ -41,6 +41,10 @@ BOOTSTRAP = (
         swap_seconds double precision, tables jsonb not null, access_sha256 text not null,
         logins_disabled text[] not null
     )""",
+    # the access.yml last applied (drift reports an edit not applied yet)
+    """create table if not exists serving.access_applied (
+        access_sha256 text not null, applied_at timestamptz not null
+    )""",
     # masks the values of the given keys, at any depth, in a JSON record or list of records
     """create or replace function serving.mask_json(doc jsonb, keys text[])
     returns jsonb language sql immutable as $$
