@@ -147,8 +147,11 @@ def _owner_filter(view: ViewPlan, schema: str) -> str | None:
 def _masked(column: str, kind: str, table: str, pii_names: tuple[str, ...]) -> str:
     """The masked form of a column: itself for a role with ``pii``, else its mask."""
     mask = audit_mask(table, column, pii_names)
-    if mask is None:
-        mask = f"cast({_literal(MASK)} as text)" if kind == "text" else f"cast(null as {kind})"
+    if mask is None and kind == "text":
+        # a missing value stays missing: only a value that exists is hidden
+        mask = f"case when t.{ident(column)} is null then null else {_literal(MASK)} end"
+    elif mask is None:
+        mask = f"cast(null as {kind})"
     return (
         f"case when (select has_pii from serving.me) then t.{ident(column)} "
         f"else {mask} end as {ident(column)}"
