@@ -4,6 +4,7 @@ whose CRM user has left is disabled at the next publication (apply._disable_leav
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import re
 import secrets
@@ -177,7 +178,7 @@ def _check_user(cur, crm_user_id: str) -> None:
     found = cur.fetchone()
     if found is None:
         raise ServingError(f"no CRM user {crm_user_id} in the served marts.dim_sales_reps")
-    if found[0]:
+    if found[0] or (found[1] is not None and found[1] <= dt.date.today()):
         raise ServingError(f"CRM user {crm_user_id} has left (on {found[1]}): no login")
 
 
