@@ -106,7 +106,26 @@ def with_lock_retry(conn, work: Callable[[object], T], attempts: int = 100) -> T
             conn.rollback()
             log.debug("swap gave way to readers (attempt %s)", attempt)
             time.sleep(min(0.05 * attempt, 1.0))
-    raise ServingError(f"could not take the serving locks in {attempts} attempts")
+    raise ServingError(
+        f"could not take the serving locks in {attempts} attempts; sessions holding served "
+        f"views: {_holders(conn) or 'none now'}"
+    )
+
+
+def _holders(conn) -> str:
+    """Who holds a lock on a served view (an idle open transaction, typically)."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "select distinct a.usename || ' (pid ' || a.pid || ', ' || a.state || ' since ' "
+            "|| to_char(a.xact_start, 'YYYY-MM-DD HH24:MI:SS') || ')' from pg_locks l "
+            "inner join pg_class c on c.oid = l.relation "
+            "inner join pg_namespace n on n.oid = c.relnamespace "
+            "inner join pg_stat_activity a on a.pid = l.pid "
+            "where n.nspname in ('marts', 'audit', 'serving') and a.pid <> pg_backend_pid()"
+        )
+        holders = [r[0] for r in cur.fetchall()]
+    conn.rollback()
+    return ", ".join(holders)
 
 
 def ident(name: str) -> str:

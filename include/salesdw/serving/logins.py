@@ -14,6 +14,8 @@ from salesdw.config import Settings
 from salesdw.serving import apply, connection, model
 from salesdw.serving.connection import ServingError, ident
 
+IDLE_TIMEOUT = "15min"
+"""A login's transaction idle longer than this is ended by the server."""
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9_.@-]{0,62}$")
 
 
@@ -63,6 +65,11 @@ def add_login(
             verifier = _verifier(conn, login, password or generated)
             # inherit: the login uses its job role's grants without SET ROLE
             cur.execute(f"create role {ident(login)} login inherit password %s", [verifier])
+            # a transaction left open by a BI client would hold the views a swap must take
+            cur.execute(
+                f"alter role {ident(login)} set idle_in_transaction_session_timeout = "
+                f"'{IDLE_TIMEOUT}'"
+            )
             cur.execute(
                 f"grant {ident(apply.pg_role(settings.serve_role_prefix, job_role))} "
                 f"to {ident(login)}"
