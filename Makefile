@@ -9,6 +9,8 @@ export SALESDW_HOME ?= $(CURDIR)/.salesdw
 DEMO_START ?= 2026-01-01
 DEMO_END ?= 2026-01-30
 DEMO_SCALE ?= 1
+# make demo serves to this PostgreSQL database when one answers there (and says so)
+DEMO_SERVE_URI ?= postgresql://postgres@127.0.0.1:5432/salesdw
 
 .PHONY: demo test lint lock venv clean
 
@@ -25,8 +27,15 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 demo: venv
 	$(BIN)/salesdw generate --out $(SALESDW_HOME)/landing --scale $(DEMO_SCALE) \
 		--start $(DEMO_START) --days 30 --seed 42
+	@if [ -z "$$SALESDW_SERVE_URI" ] && $(BIN)/python -m salesdw.serving.probe $(DEMO_SERVE_URI); then \
+		export SALESDW_SERVE_URI=$(DEMO_SERVE_URI); \
+		echo "PostgreSQL answers at $(DEMO_SERVE_URI): serving the publication there (docs/access.md)"; \
+	elif [ -z "$$SALESDW_SERVE_URI" ]; then \
+		echo "No PostgreSQL at $(DEMO_SERVE_URI): DuckDB-only publication. To serve it with per-login access, start PostgreSQL or set SALESDW_SERVE_URI (docs/access.md)"; \
+	fi; \
 	$(BIN)/salesdw run --landing $(SALESDW_HOME)/landing --from $(DEMO_START) --to $(DEMO_END)
 
+# tests that need PostgreSQL start it when it is down (tests/pg.py)
 test: venv
 	$(BIN)/python -m pytest -q
 

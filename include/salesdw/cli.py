@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from salesdw import homelock
+from salesdw.access_cli import add_actor_arguments, add_commands
 from salesdw.config import Settings
 
 EPILOG = """\
@@ -88,6 +89,7 @@ def _date_range(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
 def _cmd_build(args: argparse.Namespace) -> int:
     from salesdw.mdm.run import MasterDataError
     from salesdw.publish.gate import PublicationBlocked
+    from salesdw.serving.connection import ServingError
     from salesdw.transform import BuildError, build
 
     settings = Settings.from_env()
@@ -96,7 +98,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         with homelock.hold(settings, "salesdw build"):
             summary = build(settings)
-    except (BuildError, MasterDataError, PublicationBlocked) as exc:
+    except (BuildError, MasterDataError, PublicationBlocked, ServingError) as exc:
         print(f"salesdw build: {exc}", file=sys.stderr)
         return 1
     print(summary.render())
@@ -104,9 +106,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from salesdw.query import run_query
+    from salesdw.query import render, run_query
 
-    print(run_query(Settings.from_env(), args.sql, output_format=args.format), end="")
+    settings = Settings.from_env()
+    if args.as_login:
+        from salesdw.serving.session import query_as
+
+        columns, rows = query_as(settings, args.as_login, args.sql)
+        print(render(columns, rows, args.format) if columns else "", end="")
+        return 0
+    print(run_query(settings, args.sql, output_format=args.format), end="")
     return 0
 
 
@@ -114,6 +123,12 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from salesdw.publish import audit
 
     settings = Settings.from_env()
+    if args.verify:
+        from salesdw.publish.checksums import verify
+
+        result = verify(settings, args.publication)
+        print(result.render(), end="")
+        return 0 if result.ok else 1
     if args.publication:
         print(audit.render_publication(settings, args.publication), end="")
     else:
@@ -143,7 +158,10 @@ def _cmd_quarantine(args: argparse.Namespace) -> int:
             raise CliError("export needs --source and --entity")
         print(quarantine.export(settings, args.source, args.entity, args.out), end="")
         return 0
-    with homelock.hold(settings, "salesdw quarantine replay"):
+    from salesdw.access_cli import read_password
+    from salesdw.serving.actions import perform
+
+    def work(actor) -> tuple[bool, dict]:
         result = quarantine.replay(
             settings,
             args.file,
@@ -151,8 +169,21 @@ def _cmd_quarantine(args: argparse.Namespace) -> int:
             entity=args.entity,
             extract_date=args.extract_date,
         )
-    print(result.render())
-    return 0 if result.ok else 1
+        print(result.render())
+        return result.ok, {
+            "ok": result.ok,
+            "message": result.message,
+            "rows_loaded": result.rows_loaded,
+            "rows_still_bad": result.rows_still_bad,
+            "quarantine_rows_resolved": result.quarantine_rows_resolved,
+        }
+
+    target = f"{args.source}/{args.entity} {args.file}"
+    with homelock.hold(settings, "salesdw quarantine replay"):
+        _, details = perform(
+            settings, "quarantine_replay", args.as_login, read_password(args), target, work
+        )
+    return 0 if details["ok"] else 1
 
 
 def _cmd_airflow(args: argparse.Namespace) -> int:
@@ -236,9 +267,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a read-only SQL query against the published database BI reads",
         description="Open the current publication ($SALESDW_HOME/published/current/"
         "salesdw.duckdb: schemas marts and audit) read-only and print the result of one SQL "
-        "query.",
+        "query. Exactly one query runs: any other statement (COPY, ATTACH, SET, CREATE, "
+        "EXPORT, several statements) is refused, and the connection can reach no file but "
+        "the publication (docs/security.md). With --as LOGIN, the query runs in the serving "
+        "PostgreSQL database with that login's rights: its rows, its masks.",
     )
     query.add_argument("sql", help="the SQL text, quoted")
+    query.add_argument(
+        "--as",
+        dest="as_login",
+        metavar="LOGIN",
+        help="run it through PostgreSQL (SALESDW_SERVE_URI) as this login sees it",
+    )
     query.add_argument(
         "--format",
         choices=("table", "csv", "json"),
@@ -256,6 +296,12 @@ def build_parser() -> argparse.ArgumentParser:
         "interval, code version and lineage back to the source files.",
     )
     aud.add_argument("--publication", metavar="ID", help="one publication, in full")
+    aud.add_argument(
+        "--verify",
+        action="store_true",
+        help="check every file of the current publication (or --publication ID) against the "
+        "sha256 recorded when it was published; exit 1 if any changed",
+    )
     aud.add_argument("--limit", type=int, default=10, help="how many of each (default 10)")
     aud.set_defaults(handler=_cmd_audit)
 
@@ -278,7 +324,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=_date,
         help="replay: extract date for rows whose key matches no quarantined row",
     )
+    add_actor_arguments(quar)
     quar.set_defaults(handler=_cmd_quarantine)
+    add_commands(sub)
 
     af = sub.add_parser(
         "airflow",
@@ -299,13 +347,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    problem = getattr(args, "validate", lambda _: None)(args)
+    if problem:
+        parser.error(f"{args.command}: {problem}")
     try:
         return args.handler(args)
     except (CliError, homelock.HomeLocked) as exc:
         print(f"salesdw {args.command}: {exc}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, ValueError, KeyError) as exc:
+    except (FileNotFoundError, ValueError, KeyError, PermissionError) as exc:
         # Expected, user-fixable failures carry a message that names the file or value.
+        print(f"salesdw {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except RuntimeError as exc:
+        from salesdw.serving.connection import ServingError
+
+        if not isinstance(exc, ServingError):
+            raise
         print(f"salesdw {args.command}: error: {exc}", file=sys.stderr)
         return 1
 

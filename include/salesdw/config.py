@@ -37,6 +37,14 @@ class Settings:
     the previous publication (``SALESDW_ROW_COUNT_DROP_MAX``; a ``block`` check)."""
     keep_publications: int = 10
     """Publication folders kept under ``published/`` (``SALESDW_KEEP_PUBLICATIONS``)."""
+    serve_uri: str | None = None
+    """The serving PostgreSQL database each publication is copied into (``SALESDW_SERVE_URI``,
+    e.g. ``postgresql://postgres@127.0.0.1:5432/salesdw``); unset: DuckDB-only publication."""
+    serve_role_prefix: str = "salesdw_"
+    """Prefix of the job roles salesdw creates in that cluster (``SALESDW_SERVE_ROLE_PREFIX``):
+    roles are cluster-wide, so two serving databases on one cluster need two prefixes."""
+    access_file: Path = PROJECT_ROOT / "access.yml"
+    """Who may read what, and who may change data (``SALESDW_ACCESS_FILE``; docs/access.md)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -58,6 +66,9 @@ class Settings:
             freshness_max_days=int(env.get("SALESDW_FRESHNESS_MAX_DAYS", "3")),
             row_count_drop_max=float(env.get("SALESDW_ROW_COUNT_DROP_MAX", "0.5")),
             keep_publications=int(env.get("SALESDW_KEEP_PUBLICATIONS", "10")),
+            serve_uri=env.get("SALESDW_SERVE_URI") or None,
+            serve_role_prefix=env.get("SALESDW_SERVE_ROLE_PREFIX", "salesdw_"),
+            access_file=Path(env.get("SALESDW_ACCESS_FILE") or PROJECT_ROOT / "access.yml"),
         )
 
     def encoding(self, source: str) -> str:

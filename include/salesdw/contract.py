@@ -487,7 +487,7 @@ SUPPORT = Source(
                 _c("organization_id"),
                 _c("respondent_email", pii=True),
                 _c("score", "int", value_range=(0, 10)),
-                _c("comment"),
+                _c("comment", pii=True),
                 _c("responded_at", "timestamp"),
             ),
             version_column="responded_at",

@@ -99,6 +99,22 @@ SUPPORT_TABLES = (
         publication_id varchar, source_table varchar, source_file varchar, sha256 varchar,
         batch_id varchar, extract_date date, loaded_at timestamp
     )""",
+    # who changed data (steward overrides, quarantine replays), refusals included
+    """create table if not exists audit.data_changes (
+        changed_at timestamp, login varchar, job_role varchar, authenticated_by varchar,
+        action varchar, status varchar, target varchar, details json
+    )""",
+    # each copy of a publication into the serving PostgreSQL database, and its outcome
+    """create table if not exists audit.publication_servings (
+        publication_id varchar, served_at timestamp, target varchar, status varchar,
+        tables json, rows_copied bigint, copy_seconds double, swap_seconds double,
+        logins_disabled varchar[], message varchar
+    )""",
+    # the sha256 of every file of every publication folder, to detect a file changed later
+    """create table if not exists audit.publication_checksums (
+        publication_id varchar, path varchar, sha256 varchar, bytes bigint,
+        recorded_at timestamp
+    )""",
 )
 LATE_COLUMNS = ("validation_results.data_to", "dbt_results.failing_sample")
 """The last column each ``alter table`` above adds: present means the schema is current."""
@@ -109,6 +125,9 @@ AUDIT_TABLES = (
     "publications",
     "publication_lineage",
     "publication_files",
+    "data_changes",
+    "publication_servings",
+    "publication_checksums",
 )
 
 

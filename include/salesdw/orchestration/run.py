@@ -259,6 +259,10 @@ def _publication_lines(con, tables: set[str], settings: Settings) -> list[str]:
         f"  Data Docs: {Path(location) / 'data_docs' / 'index.html'}",
         "  Audit trail: `salesdw audit`, or SQL on the audit schema (docs/auditing.md)",
     ]
+    if "audit.publication_servings" in tables or not settings.serve_uri:
+        from salesdw.serving.publish import summary_line
+
+        lines.append(summary_line(con, settings, pid))
     return lines
 
 

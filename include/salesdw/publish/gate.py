@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from salesdw.config import PROJECT_ROOT, Settings
+from salesdw.publish import checksums
 from salesdw.quality import gx
 from salesdw.quality.gx import CheckResult
 from salesdw.transform import BUILD_STEPS
@@ -59,6 +60,8 @@ class GateReport:
     marts: dict[str, int]
     location: Path
     seconds: float = 0.0
+    serving: object | None = None
+    """The ServingReport when the publication was also served to PostgreSQL."""
 
     @property
     def blocking(self) -> list[CheckResult]:
@@ -97,6 +100,8 @@ class GateReport:
             f"  Parquet: {self.location / 'parquet'}; Data Docs: "
             f"{self.location / 'data_docs' / 'index.html'}"
         )
+        if self.serving is not None:
+            lines.append(self.serving.render())
         return "\n".join(lines)
 
 
@@ -199,6 +204,7 @@ def audit_and_publish(
         con.execute("commit")
         try:
             _write_publication(con, settings, folder, publication_id, status, served, marts)
+            checksums.seal(con, folder, publication_id)
         except Exception as exc:
             # recorded, never visible: BI's link was not moved
             con.execute(
@@ -214,6 +220,10 @@ def audit_and_publish(
     report = GateReport(
         publication_id, status, served, checks, counts, folder, time.perf_counter() - began
     )
+    if status == "published" and settings.serve_uri:
+        from salesdw.serving.publish import serve_publication
+
+        report.serving = serve_publication(settings, folder, publication_id)
     log.info(report.render())
     if status != "published":
         raise PublicationBlocked(report.render())
