@@ -35,6 +35,9 @@ class Settings:
     the previous publication (``SALESDW_ROW_COUNT_DROP_MAX``; a ``block`` check)."""
     keep_publications: int = 10
     """Publication folders kept under ``published/`` (``SALESDW_KEEP_PUBLICATIONS``)."""
+    sources_file: Path = PROJECT_ROOT / "sources.yml"
+    """Which real systems feed which contract entities (``SALESDW_SOURCES_FILE``;
+    docs/sources/README.md). The committed file lists none: the landing files are read."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -54,6 +57,9 @@ class Settings:
             freshness_max_days=int(env.get("SALESDW_FRESHNESS_MAX_DAYS", "3")),
             row_count_drop_max=float(env.get("SALESDW_ROW_COUNT_DROP_MAX", "0.5")),
             keep_publications=int(env.get("SALESDW_KEEP_PUBLICATIONS", "10")),
+            sources_file=Path(
+                env.get("SALESDW_SOURCES_FILE") or PROJECT_ROOT / "sources.yml"
+            ).resolve(),
         )
 
     @property
@@ -80,6 +86,11 @@ class Settings:
     def rejected_dir(self) -> Path:
         """Where unreadable landed files are set aside, mirroring the landing layout."""
         return self.home / "rejected"
+
+    @property
+    def sources_dir(self) -> Path:
+        """Mapping reports of the vendor adapters: what each raw table gave, and what not."""
+        return self.home / "sources"
 
     @property
     def logs_dir(self) -> Path:
