@@ -49,3 +49,36 @@ def salesdw_build(home: Path, sources_file: Path) -> subprocess.CompletedProcess
     return subprocess.run(
         [sys.executable, "-m", "salesdw.cli", "build"], env=env, capture_output=True, text=True
     )
+
+
+def mapping_reports(settings) -> list[dict]:
+    """Every mapping report the adapters wrote under SALESDW_HOME."""
+    import json
+
+    return [
+        summary
+        for path in sorted(settings.sources_dir.rglob("*.json"))
+        for summary in json.loads(path.read_text())
+    ]
+
+
+def assert_counts_add_up(settings, package: str, vendor, loaded: dict, outcomes: dict) -> None:
+    """Every seed row is mapped or reported with a reason; every seed table is read whole
+    or named unmapped with its reason; every mapped row reached raw or quarantine."""
+    from collections import Counter
+
+    from tests.sources.fivetran_seeds import seeds
+
+    reports = mapping_reports(settings)
+    read, mapped = Counter(), Counter()
+    for summary in reports:
+        read[summary["table"]] += summary["rows_read"]
+        mapped[summary["entity"]] += summary["rows_mapped"]
+        left_out = sum(summary["unmappable"].values())
+        assert summary["rows_read"] == summary["rows_mapped"] + left_out, summary
+    assert set(read) | set(vendor.UNMAPPED_TABLES) == set(seeds(package))
+    assert not set(read) & set(vendor.UNMAPPED_TABLES)
+    for table, rows in read.items():
+        assert rows == loaded[table], table
+    for entity, files in outcomes.items():
+        assert sum(o.rows_loaded + o.rows_quarantined for o in files) == mapped[entity], entity

@@ -23,8 +23,14 @@ import pytest
 from salesdw.config import Settings
 from salesdw.contract import CRM
 from salesdw.sources import salesforce
-from tests.sources.conftest import load_range, needs_seeds, salesdw_build, write_sources_file
-from tests.sources.fivetran_seeds import FIVETRAN, load_package, seeds
+from tests.sources.conftest import (
+    assert_counts_add_up,
+    load_range,
+    needs_seeds,
+    salesdw_build,
+    write_sources_file,
+)
+from tests.sources.fivetran_seeds import FIVETRAN, load_package
 
 SEEDS = FIVETRAN / "dbt_salesforce" / "seeds"
 STAGES = {
@@ -81,29 +87,7 @@ def published(pg_database, tmp_path_factory):
 @pytest.mark.slow
 def test_every_seed_row_is_mapped_or_reported_and_the_counts_add_up(published):
     settings, loaded, outcomes, _ = published
-    reports = [
-        summary
-        for path in sorted(settings.sources_dir.rglob("*.json"))
-        for summary in json.loads(path.read_text())
-    ]
-    read = Counter()
-    for summary in reports:
-        read[summary["table"]] += summary["rows_read"]
-        # each raw row is either mapped or left out with a reason
-        assert summary["rows_read"] == summary["rows_mapped"] + sum(
-            summary["unmappable"].values()
-        ), summary
-    # every seed table is read whole, or named as unmapped with its reason
-    assert set(read) | set(salesforce.UNMAPPED_TABLES) == set(seeds("dbt_salesforce"))
-    assert not set(read) & set(salesforce.UNMAPPED_TABLES)
-    for table, rows in read.items():
-        assert rows == loaded[table], table
-    # every mapped row reached the raw layer or quarantine (with its rule)
-    mapped = Counter()
-    for summary in reports:
-        mapped[summary["entity"]] += summary["rows_mapped"]
-    for entity, files in outcomes.items():
-        assert sum(o.rows_loaded + o.rows_quarantined for o in files) == mapped[entity], entity
+    assert_counts_add_up(settings, "dbt_salesforce", salesforce, loaded, outcomes)
     # the user seed: 5 of 10 users carry _fivetran_deleted = true (counted in the CSV); a
     # deleted user is sent as inactive, since users have no is_deleted
     users = _seed("user")

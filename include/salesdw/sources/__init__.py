@@ -13,25 +13,30 @@ from pathlib import Path
 
 from salesdw.sources import config
 from salesdw.sources.adapter import RoutedConnector, SourceAdapter
-from salesdw.sources.mapping import EntityMap
 from salesdw.sources.store import open_store
 
+ADAPTERS = ("salesforce", "stripe")
+"""The vendor adapters, by their sources.yml name: each a module of this package with
+``MAPS`` (its entity maps), ``UNMAPPED_TABLES`` and optionally ``OPTIONS`` (defaults)."""
 
-def vendor_maps(adapter: str) -> list[EntityMap]:
-    """The entity maps of a vendor adapter, by its sources.yml name."""
-    from salesdw.sources import salesforce
 
-    adapters = {"salesforce": salesforce.MAPS}
-    if adapter not in adapters:
-        raise ValueError(f"unknown adapter {adapter!r}: use one of {', '.join(sorted(adapters))}")
-    return adapters[adapter]
+def vendor(adapter: str):
+    """The vendor module of an adapter name."""
+    import importlib
+
+    if adapter not in ADAPTERS:
+        raise ValueError(f"unknown adapter {adapter!r}: use one of {', '.join(ADAPTERS)}")
+    return importlib.import_module(f"salesdw.sources.{adapter}")
 
 
 def adapter_for(system: config.SystemConfig, report_dir: Path | None = None) -> SourceAdapter:
-    """The connector of one configured system."""
-    return SourceAdapter(
-        system, vendor_maps(system.adapter), open_store(system.location), report_dir
+    """The connector of one configured system, the vendor's default options under its own."""
+    module = vendor(system.adapter)
+    options = {**getattr(module, "OPTIONS", {}), **system.options}
+    configured = config.SystemConfig(
+        system.name, system.adapter, system.location, system.feeds, options
     )
+    return SourceAdapter(configured, module.MAPS, open_store(system.location), report_dir)
 
 
 def routed(default, sources_file: Path, report_dir: Path | None = None):
