@@ -116,7 +116,7 @@ class SourceAdapter:
                 rows = self.store.rows(table, order=(key_column,)) if exists else []
                 by_key = {}
                 for row in rows:
-                    by_key.setdefault(row[key_column], row)
+                    by_key.setdefault(row[key_column], []).append(row)
                 cache[(table, key_column)] = by_key
             return cache[(table, key_column)]
 

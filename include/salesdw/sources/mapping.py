@@ -32,14 +32,19 @@ class Context:
     """What field functions may read besides their row: options and other raw tables."""
 
     options: dict
-    lookup_table: Callable[[str, str], dict[Any, Row]]
+    lookup_table: Callable[[str, str], dict[Any, list[Row]]]
     """``(table, key column)`` -> rows by key (loaded once per fetch)."""
 
     def lookup(self, table: str, key_column: str, key: Any) -> Row | None:
-        """The row of ``table`` whose ``key_column`` is ``key``, or None."""
+        """The first row of ``table`` whose ``key_column`` is ``key``, or None."""
+        rows = self.lookup_all(table, key_column, key)
+        return rows[0] if rows else None
+
+    def lookup_all(self, table: str, key_column: str, key: Any) -> list[Row]:
+        """Every row of ``table`` whose ``key_column`` is ``key`` (none for a missing table)."""
         if key is None:
-            return None
-        return self.lookup_table(table, key_column).get(key)
+            return []
+        return self.lookup_table(table, key_column).get(key, [])
 
 
 @dataclass(frozen=True)
