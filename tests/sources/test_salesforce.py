@@ -87,7 +87,7 @@ def published(pg_database, tmp_path_factory):
 @pytest.mark.slow
 def test_every_seed_row_is_mapped_or_reported_and_the_counts_add_up(published):
     settings, loaded, outcomes, _ = published
-    assert_counts_add_up(settings, "dbt_salesforce", salesforce, loaded, outcomes)
+    assert_counts_add_up(settings, salesforce, loaded, outcomes)
     # the user seed: 5 of 10 users carry _fivetran_deleted = true (counted in the CSV); a
     # deleted user is sent as inactive, since users have no is_deleted
     users = _seed("user")

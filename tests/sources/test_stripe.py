@@ -73,7 +73,7 @@ def built(pg_database, tmp_path_factory):
 @pytest.mark.slow
 def test_every_stripe_seed_row_is_mapped_or_reported(built):
     settings, loaded, outcomes, _ = built
-    assert_counts_add_up(settings, "dbt_stripe", stripe, loaded, outcomes)
+    assert_counts_add_up(settings, stripe, loaded, outcomes)
 
 
 @needs_seeds

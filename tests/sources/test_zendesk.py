@@ -79,7 +79,7 @@ def test_zendesk_first_response_times_and_counts(pg_database, tmp_path, monkeypa
         dt.date(2019, 1, 1),
         dt.date(2021, 12, 31),
     )
-    assert_counts_add_up(settings, "dbt_zendesk", zendesk, loaded, outcomes)
+    assert_counts_add_up(settings, zendesk, loaded, outcomes)
     build = salesdw_build(settings.home, sources_file)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     with duckdb.connect(str(settings.bi_database_path), read_only=True) as con:

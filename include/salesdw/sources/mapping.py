@@ -112,8 +112,8 @@ def truthy(value: Any) -> bool:
 
 def as_text(value: Any) -> str | None:
     """A value as ISO text: what the loader reads from Parquet files."""
-    if value is None:
-        return None
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
