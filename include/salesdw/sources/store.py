@@ -121,7 +121,10 @@ class DuckDBStore:
 
     def _name(self, table: str) -> str:
         if self.parquet is None:
-            return f"{quote(self.schema)}.{quote(table)}"
+            # catalog-qualified: a file named like its schema (stripe.duckdb, schema stripe)
+            # would make "stripe"."customer" ambiguous
+            catalog = Path(self.path).stem
+            return f"{quote(catalog)}.{quote(self.schema)}.{quote(table)}"
         folder = self.parquet / table
         pattern = str(folder / "*.parquet") if folder.is_dir() else str(folder) + ".parquet"
         return "read_parquet('" + pattern.replace("'", "''") + "')"
