@@ -70,6 +70,8 @@ def _feeds(raw, where: str) -> dict[str, tuple[str, ...] | None]:
         if entities == "all":
             feeds[source] = None
             continue
+        if not isinstance(entities, list):
+            raise ValueError(f"{where}.{source}: give `all` or a list of entities")
         for name in entities:
             contract.entity(source, name)
         feeds[source] = tuple(entities)
