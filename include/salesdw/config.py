@@ -45,6 +45,9 @@ class Settings:
     roles are cluster-wide, so two serving databases on one cluster need two prefixes."""
     access_file: Path = PROJECT_ROOT / "access.yml"
     """Who may read what, and who may change data (``SALESDW_ACCESS_FILE``; docs/access.md)."""
+    sources_file: Path = PROJECT_ROOT / "sources.yml"
+    """Which real systems feed which contract entities (``SALESDW_SOURCES_FILE``;
+    docs/sources/README.md). The committed file lists none: the landing files are read."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -69,6 +72,9 @@ class Settings:
             serve_uri=env.get("SALESDW_SERVE_URI") or None,
             serve_role_prefix=env.get("SALESDW_SERVE_ROLE_PREFIX", "salesdw_"),
             access_file=Path(env.get("SALESDW_ACCESS_FILE") or PROJECT_ROOT / "access.yml"),
+            sources_file=Path(
+                env.get("SALESDW_SOURCES_FILE") or PROJECT_ROOT / "sources.yml"
+            ).resolve(),
         )
 
     def encoding(self, source: str) -> str:
@@ -103,6 +109,11 @@ class Settings:
     def rejected_dir(self) -> Path:
         """Where unreadable landed files are set aside, mirroring the landing layout."""
         return self.home / "rejected"
+
+    @property
+    def sources_dir(self) -> Path:
+        """Mapping reports of the vendor adapters: what each raw table gave, and what not."""
+        return self.home / "sources"
 
     @property
     def logs_dir(self) -> Path:

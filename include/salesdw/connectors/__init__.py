@@ -9,7 +9,15 @@ __all__ = ["Connector", "LandedFile", "LocalConnector", "from_settings"]
 
 
 def from_settings(settings, landing: str | None = None) -> Connector:
-    """The connector configured by ``SALESDW_CONNECTOR`` for ``landing`` (or the default)."""
+    """The connector configured by ``SALESDW_CONNECTOR`` for ``landing`` (or the default),
+    with the entities that sources.yml gives to real systems routed to their adapters."""
+    from salesdw.sources import routed
+
+    return routed(_landing(settings, landing), settings.sources_file, settings.sources_dir)
+
+
+def _landing(settings, landing: str | None) -> Connector:
+    """The landing contract's connector."""
     root = landing or settings.landing
     if settings.connector == "local":
         return LocalConnector(root)
