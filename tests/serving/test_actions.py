@@ -65,7 +65,9 @@ def test_a_replay_is_refused_to_a_rep_and_done_by_a_data_engineer(home, serving,
     assert not home.warehouse_path.exists() or not any(r[3] == "done" for r in changes(home))
     assert main(replay) == 1  # no login at all
     assert "give --as LOGIN" in capsys.readouterr().err
-    assert main([*replay, "--as", serving.login("eng")]) == 0
+    # nothing of the fixture was quarantined before: its rows need an extract date
+    dated = [*replay, "--extract-date", "2026-01-05"]
+    assert main([*dated, "--as", serving.login("eng")]) == 0
     recorded = changes(home)
     assert [r[:4] for r in recorded] == [
         (serving.login("rep1"), "sales_rep", "quarantine_replay", "refused"),
@@ -128,6 +130,6 @@ def test_without_a_serving_database_the_os_user_acts_and_is_recorded(tmp_path, m
     monkeypatch.delenv("SALESDW_SERVE_URI", raising=False)
     replay = ["quarantine", "replay", str(FIXTURE), "--source", "erp", "--entity", "subscriptions"]
     assert main([*replay, "--as", "someone"]) == 1  # a login needs the serving database
-    assert main(replay) == 0
+    assert main([*replay, "--extract-date", "2026-01-05"]) == 0
     settings = Settings.from_env()
     assert [r[2:4] for r in changes(settings)] == [("quarantine_replay", "done")]
