@@ -15,6 +15,7 @@ build` runs them in one process.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import time
@@ -23,6 +24,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from salesdw.config import Settings
+from salesdw.mdm.run import run_master_data
+from salesdw.warehouse import connect, insert_rows
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +99,6 @@ def dbt_build(
 def _record_dbt_results(settings: Settings, dag_run_id: str, step: str, results) -> None:
     """Every node's result to ``audit.dbt_results``; for a test that found failing rows, a
     sample of them (its compiled query, re-run with a limit), so that reports show the rows."""
-    from salesdw.ingest.loader import connect
-    from salesdw.ingest.raw import insert_rows
-
     # one id per `dbt build` call, so that a retried step is read by its last attempt
     invocation = getattr(getattr(results, "metadata", None), "invocation_id", None) or (
         uuid.uuid4().hex
@@ -144,8 +144,6 @@ def _record_dbt_results(settings: Settings, dag_run_id: str, step: str, results)
 
 def _failing_rows(con, compiled: str | None, limit: int = 5) -> str | None:
     """Up to ``limit`` rows a failed test returned, as JSON (None when it cannot be re-run)."""
-    import json
-
     if not compiled:
         return None
     try:
@@ -159,8 +157,6 @@ def _failing_rows(con, compiled: str | None, limit: int = 5) -> str | None:
 
 
 def master_data(settings: Settings):
-    from salesdw.mdm.run import run_master_data
-
     return run_master_data(settings.warehouse_path)
 
 
@@ -202,8 +198,6 @@ publishes only when all of them completed in the run."""
 def run_step(settings: Settings, dag_run_id: str, step: str):
     """Run one build step and record its outcome in ``audit.build_steps`` (re-raising a
     failure): a DbtStep for the dbt steps, the MasterDataRun for master data."""
-    from salesdw.ingest.loader import connect
-
     work = {
         "dbt_build_upstream": lambda: dbt_build(
             settings, *BEFORE_MASTER_DATA, dag_run_id=dag_run_id, step_name=step

@@ -40,7 +40,18 @@ from salesdw.config import Settings
 from salesdw.connectors.base import Connector, LandedFile
 from salesdw.contract import Entity
 from salesdw.ingest import parse
-from salesdw.ingest.raw import METADATA_COLUMNS, ensure_schema, insert_rows, raw_table
+from salesdw.quality import boundary, gx
+from salesdw.warehouse import (
+    LOAD_LOG_TYPES,
+    METADATA_COLUMNS,
+    connect,
+    ident,
+    insert_rows,
+    literal,
+    now,
+    raw_table,
+    transaction,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,17 +95,6 @@ class _Staged:
     @property
     def name(self) -> str:
         return self.landed.relative_path
-
-
-def connect(settings: Settings):
-    """The warehouse, with the raw and audit schemas in place and UTC as session time zone."""
-    import duckdb
-
-    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(settings.warehouse_path))
-    con.execute("set TimeZone = 'UTC'")
-    ensure_schema(con)
-    return con
 
 
 def load_entity_day(
@@ -164,7 +164,7 @@ def load_files(
 ) -> list[FileOutcome]:
     """Load a batch of files of one entity (see the module docstring); never raises for bad
     data. Returns one outcome per file, in the order given."""
-    started = _now()
+    started = now()
     items = list(items)
     outcomes: dict[str, FileOutcome] = {}
     staged = _skip_duplicates(con, entity, items, outcomes)
@@ -337,7 +337,7 @@ def _read_csv(con, entity: Entity, group: list[_Staged]):
     header = group[0].header
     if len(set(header)) != len(header) or "" in header:
         raise RejectedFile(f"{group[0].name}: header has empty or repeated column names")
-    columns = "{" + ", ".join(f"{_lit(h)}: 'VARCHAR'" for h in header) + "}"
+    columns = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in header) + "}"
     con.execute(
         "create or replace temp table _text as select * from read_csv(?, delim = ?, "
         f"header = true, auto_detect = false, columns = {columns}, quote = '\"', "
@@ -369,7 +369,7 @@ def _read_jsonl(con, entity: Entity, group: list[_Staged]):
     for path, item in by_path.items():
         by_keys.setdefault(keys_of.get(path, ()), []).append(item)
     for keys, items in by_keys.items():
-        selects = ", ".join(f"json ->> {_lit('$.' + k)} as {_ident(k)}" for k in keys)
+        selects = ", ".join(f"json ->> {literal('$.' + k)} as {ident(k)}" for k in keys)
         con.execute(
             f"create or replace temp table _text as select {selects or 'null as _empty'}, "
             f"{PATH_COLUMN} from _json where list_contains(?, {PATH_COLUMN})",
@@ -392,7 +392,7 @@ def _read_one_parquet(con, item: _Staged):
     cols = [r[0] for r in con.execute("describe _typed").fetchall() if r[0] != PATH_COLUMN]
     con.execute(
         "create or replace temp table _text as select "
-        + ", ".join(f"cast({_ident(c)} as varchar) as {_ident(c)}" for c in cols)
+        + ", ".join(f"cast({ident(c)} as varchar) as {ident(c)}" for c in cols)
         + f", {PATH_COLUMN} from _typed"
     )
     yield [item], _text_header(con)
@@ -420,12 +420,11 @@ def _append_landed(
         return []
     drift = [h for h in header if h.lower() not in entity.column_names and h != "_empty"]
     columns = [
-        f"t.{_ident(by_lower[c])}" if c in by_lower else "null::varchar"
-        for c in entity.column_names
+        f"t.{ident(by_lower[c])}" if c in by_lower else "null::varchar" for c in entity.column_names
     ]
-    record = "to_json(struct_pack(" + ", ".join(f"{_ident(h)} := t.{_ident(h)}" for h in header)
+    record = "to_json(struct_pack(" + ", ".join(f"{ident(h)} := t.{ident(h)}" for h in header)
     extra = (
-        "to_json(struct_pack(" + ", ".join(f"{_ident(h)} := t.{_ident(h)}" for h in drift) + "))"
+        "to_json(struct_pack(" + ", ".join(f"{ident(h)} := t.{ident(h)}" for h in drift) + "))"
         if drift
         else "null::json"
     )
@@ -472,8 +471,6 @@ def _commit_batch(
     dag_run_id: str,
     started: dt.datetime,
 ) -> None:
-    from salesdw.quality import boundary
-
     # GX validates the batch in a thread (pandas and Python) while DuckDB, which releases
     # the GIL, writes it; the results join the same transaction.
     frame = boundary.batch_frame(con, entity)
@@ -483,8 +480,6 @@ def _commit_batch(
 
 
 def _write_batch(con, entity, items, outcomes, validation, batch_id, dag_run_id, started):
-    from salesdw.quality import gx
-
     counts = {
         file: (read, good)
         for file, read, good in con.execute(
@@ -521,7 +516,7 @@ def _write_batch(con, entity, items, outcomes, validation, batch_id, dag_run_id,
         "extract_date": max(i.landed.extract_date for i in items),
     }
     try:
-        with _transaction(con):
+        with transaction(con):
             _insert_files(con, entity, items, outcomes, batch_id, dag_run_id, started)
             gx.record(con, validation.result(), **where)
     except Exception as exc:
@@ -532,12 +527,12 @@ def _write_batch(con, entity, items, outcomes, validation, batch_id, dag_run_id,
         failed = []
         for item in items:
             try:
-                with _transaction(con):
+                with transaction(con):
                     _insert_files(con, entity, [item], outcomes, batch_id, dag_run_id, started)
             except Exception as file_exc:  # noqa: BLE001 - reported below, others go on
                 log.error("%s: load failed: %s", item.name, file_exc)
                 failed.append(f"{item.name}: {file_exc}")
-        with _transaction(con):
+        with transaction(con):
             gx.record(con, results, **where)
         if failed:
             raise RuntimeError("files not loaded: " + "; ".join(failed)) from exc
@@ -590,17 +585,6 @@ def _insert_files(con, entity, items, outcomes, batch_id, dag_run_id, started) -
     )
 
 
-class _transaction:
-    def __init__(self, con) -> None:
-        self.con = con
-
-    def __enter__(self):
-        self.con.execute("begin transaction")
-
-    def __exit__(self, kind, exc, tb) -> None:
-        self.con.execute("rollback" if kind else "commit")
-
-
 def _reject(settings: Settings, item: _Staged, message: str) -> FileOutcome:
     aside = settings.rejected_dir / item.name
     aside.parent.mkdir(parents=True, exist_ok=True)
@@ -619,7 +603,7 @@ def _log_outcomes(
 ) -> None:
     if not outcomes:
         return
-    finished = _now()
+    finished = now()
     insert_rows(
         con,
         "raw.load_log",
@@ -663,26 +647,9 @@ def _log_loaded(item: _Staged, outcome: FileOutcome) -> None:
     )
 
 
-LOAD_LOG_TYPES = (
-    ["varchar"] * 5 + ["date", "varchar"] + ["bigint"] * 3 + ["varchar[]", "varchar", "varchar"]
-) + ["timestamp"] * 2
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"

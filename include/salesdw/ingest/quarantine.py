@@ -10,16 +10,17 @@ from pathlib import Path
 from salesdw import contract
 from salesdw.config import Settings
 from salesdw.connectors.base import LandedFile
+from salesdw.ingest.loader import load_file
 from salesdw.query import render
+from salesdw.warehouse import connect, connect_read_only
 
 
 def render_summary(settings: Settings) -> str:
     """Quarantined values per file, column and rule, newest first, and what was replayed."""
-    import duckdb
-
-    if not settings.warehouse_path.exists():
+    con = connect_read_only(settings)
+    if con is None:
         return f"no warehouse at {settings.warehouse_path}: nothing was loaded yet\n"
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with con:
         cursor = con.execute(
             "select file, line_number as line, column_name as column, rule, value, "
             "replayed_at is not null as replayed from raw.quarantine "
@@ -58,8 +59,6 @@ def replay(
     if not path.is_file():
         return ReplayResult(False, f"no such file: {path}")
     ent = contract.entity(source, entity)
-    from salesdw.ingest.loader import connect, load_file
-
     landed = LandedFile(source, entity, dt.date.today(), f"replay__{path.name}")
     batch_id = f"replay-{uuid.uuid4().hex[:12]}"
     con = connect(settings)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from salesdw import contract
 from salesdw.config import Settings
+from salesdw.warehouse import connect_read_only
 
 
 @dataclass
@@ -56,12 +57,11 @@ class IngestSummary:
 
 def ingest_summary(settings: Settings, start: dt.date, end: dt.date) -> IngestSummary:
     """Summarise loads whose extract date is in [start, end]."""
-    import duckdb
-
     summary = IngestSummary(start, end)
-    if not settings.warehouse_path.exists():
+    con = connect_read_only(settings)
+    if con is None:
         return summary
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with con:
         tables = {
             r[0]
             for r in con.execute(

@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesdw.config import Settings
+from salesdw.ingest.report import ingest_summary
 from salesdw.orchestration.airflow_home import airflow_python
 from salesdw.orchestration.names import TRANSFORM_DAG_ID
+from salesdw.warehouse import connect_read_only
+from salesdw.warehouse import tables as warehouse_tables
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +84,6 @@ def run_pipeline(
 ) -> RunSummary:
     """Run ingest_erp, ingest_crm and ingest_support for every date in [start, end] (with
     ``catch_up``, one run of each for the whole range), then the transform DAG once."""
-    from salesdw.ingest.report import ingest_summary
-
     landing = landing or settings.landing
     if "://" not in landing and not Path(landing).is_dir():
         raise FileNotFoundError(
@@ -132,17 +133,11 @@ def run_pipeline(
 
 def warehouse_summary(settings: Settings) -> str | None:
     """What the last master-data run decided, read back from the warehouse."""
-    import duckdb
-
-    if not settings.warehouse_path.exists():
+    con = connect_read_only(settings)
+    if con is None:
         return None
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        tables = {
-            f"{schema}.{name}"
-            for schema, name in con.execute(
-                "select table_schema, table_name from information_schema.tables"
-            ).fetchall()
-        }
+    with con:
+        tables = warehouse_tables(con)
         if "marts.dim_clients" not in tables:
             return None
         run = con.execute(

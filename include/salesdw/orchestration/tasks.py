@@ -1,8 +1,20 @@
-"""What an ingestion task does when it runs (imported inside the task, never at parse time)."""
+"""What the DAGs' tasks do when they run.
+
+The DAG modules import this one inside each task, never at parse time, so that a DAG file
+parses without loading DuckDB, dbt or Great Expectations; here everything is imported at the
+top.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+
+from airflow.sdk.exceptions import AirflowSkipException
+
+from salesdw.config import Settings
+from salesdw.connectors import from_settings
+from salesdw.ingest.loader import load_entity_range
 
 log = logging.getLogger(__name__)
 
@@ -16,14 +28,6 @@ def load_entity(source: str, entity: str, context: dict) -> dict:
     run's own in one batch: one read, one check and one Great Expectations validation for
     the whole range instead of one per day.
     """
-    import datetime as dt
-
-    from airflow.sdk.exceptions import AirflowSkipException
-
-    from salesdw.config import Settings
-    from salesdw.connectors import from_settings
-    from salesdw.ingest.loader import load_entity_range
-
     settings = Settings.from_env()
     params = context.get("params") or {}
     landing = params.get("landing") or settings.landing

@@ -7,21 +7,11 @@ from __future__ import annotations
 import json
 
 from salesdw.config import Settings
-
-
-def _connect(settings: Settings):
-    import duckdb
-
-    path = settings.bi_database_path
-    if not path.exists():
-        raise FileNotFoundError(
-            f"nothing published yet at {path}: run `salesdw run` (or `salesdw build`) first"
-        )
-    return duckdb.connect(str(path), read_only=True)
+from salesdw.warehouse import connect_publication
 
 
 def render_recent(settings: Settings, limit: int = 10) -> str:
-    with _connect(settings) as con:
+    with connect_publication(settings) as con:
         pubs = con.execute(
             "select publication_id, status, serves_publication_id, attempted_at, checks_run, "
             "checks_failed_block, checks_failed_warn, dag_run_id, code_version "
@@ -59,7 +49,7 @@ def render_recent(settings: Settings, limit: int = 10) -> str:
 
 
 def render_publication(settings: Settings, publication_id: str) -> str:
-    with _connect(settings) as con:
+    with connect_publication(settings) as con:
         row = con.execute(
             "select status, serves_publication_id, attempted_at, published_at, dag_run_id, "
             "code_version, data_from, data_to, marts, checks_run, checks_failed_block, "

@@ -28,15 +28,18 @@ import logging
 import os
 import shutil
 import subprocess
+import time
 import uuid
 from collections import deque
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from salesdw.config import PROJECT_ROOT, Settings
 from salesdw.quality import gx
 from salesdw.quality.gx import CheckResult
 from salesdw.transform import BUILD_STEPS
+from salesdw.warehouse import AUDIT_TABLES, connect, insert_rows
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +125,6 @@ def code_version() -> str:
         ).stdout.strip()
         return sha + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
-        from importlib.metadata import version
-
         return f"salesdw {version('salesdw')}"
 
 
@@ -132,10 +133,6 @@ def audit_and_publish(
 ) -> GateReport:
     """Audit this run's build and publish it if no blocking check failed (see the module
     docstring). Raises ``PublicationBlocked`` with the report when it did not publish."""
-    import time
-
-    from salesdw.ingest.loader import connect
-
     began = time.perf_counter()
     publication_id = f"{_now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     folder = settings.published_dir / "publications" / publication_id
@@ -420,8 +417,6 @@ def _last_published(con) -> str | None:
 
 
 def _record_lineage(con, manifest, marts, publication_id) -> None:
-    from salesdw.ingest.raw import insert_rows
-
     rows = [[publication_id, m, s] for m in marts for s in sorted(_sources_of(manifest, m))]
     insert_rows(con, "audit.publication_lineage", ["varchar"] * 3, rows)
     con.execute(
@@ -470,8 +465,6 @@ def _write_publication(con, settings, folder, publication_id, status, served, ma
         if source:
             for mart in marts:
                 con.execute(f"create table pub.marts.{mart} as select * from {source}.marts.{mart}")
-        from salesdw.ingest.raw import AUDIT_TABLES
-
         for table in AUDIT_TABLES:
             con.execute(f"create table pub.audit.{table} as select * from audit.{table}")
         con.execute("create table pub.audit.ingestion_outcomes as select * from raw.load_log")
