@@ -7,7 +7,9 @@ parsing a file is one query.
 
 from __future__ import annotations
 
-from salesdw.contract import Column, Entity, SourceFormat
+import duckdb
+
+from salesdw.contract import SOURCES, Column, Entity, SourceFormat
 from salesdw.warehouse import literal, sql_type
 
 TRUE_WORDS = ("true", "1", "oui", "yes", "t", "y", "vrai")
@@ -118,3 +120,16 @@ def checked_select(entity: Entity, fmt: SourceFormat, landed_table: str) -> str:
         "    _file,\n    _line_number,\n    _record,\n    _extra\n"
         f"from {landed_table}"
     )
+
+
+def check_landed(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """Type and check ``_landed`` into ``_checked``: CSV text in the source's own format,
+    JSON Lines and Parquet values as ISO text."""
+    present = [r[0] for r in con.execute("select distinct _iso from _landed").fetchall()]
+    present = present or [False]  # header-only files: still one (empty) typed batch
+    selects = [
+        checked_select(entity, fmt, f"(select * from _landed where _iso = {iso})")
+        for iso, fmt in ((False, SOURCES[entity.source].format), (True, ISO))
+        if iso in present
+    ]
+    con.execute("create or replace temp table _checked as " + " union all ".join(selects))
