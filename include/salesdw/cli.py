@@ -84,9 +84,9 @@ def _date_range(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from salesdw.build.dbt import BuildError
     from salesdw.mdm.run import MasterDataError
-    from salesdw.publish.gate import PublicationBlocked
-    from salesdw.transform import BuildError, build
+    from salesdw.pipeline import PublicationBlocked, build
 
     settings = Settings.from_env()
     if not settings.warehouse_path.exists():
@@ -108,7 +108,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from salesdw.publish import audit
+    from salesdw.reports import audit
 
     settings = Settings.from_env()
     if args.publication:
@@ -120,10 +120,11 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 def _cmd_quarantine(args: argparse.Namespace) -> int:
     from salesdw.ingest import quarantine
+    from salesdw.reports.quarantine import render_summary
 
     settings = Settings.from_env()
     if args.action == "list":
-        print(quarantine.render_summary(settings), end="")
+        print(render_summary(settings), end="")
         return 0
     result = quarantine.replay(settings, args.file, source=args.source, entity=args.entity)
     print(result.render())

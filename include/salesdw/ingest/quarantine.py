@@ -1,4 +1,5 @@
-"""Look at the quarantine, and replay rows once they are fixed (docs/quarantine.md)."""
+"""Replay quarantined rows once they are fixed (docs/quarantine.md); the printout of the
+quarantine is salesdw.reports.quarantine."""
 
 from __future__ import annotations
 
@@ -11,28 +12,13 @@ from salesdw import contract
 from salesdw.config import Settings
 from salesdw.connectors.base import LandedFile
 from salesdw.ingest.loader import load_file
-from salesdw.query import render
-from salesdw.warehouse import connect, connect_read_only
-
-
-def render_summary(settings: Settings) -> str:
-    """Quarantined values per file, column and rule, newest first, and what was replayed."""
-    con = connect_read_only(settings)
-    if con is None:
-        return f"no warehouse at {settings.warehouse_path}: nothing was loaded yet\n"
-    with con:
-        cursor = con.execute(
-            "select file, line_number as line, column_name as column, rule, value, "
-            "replayed_at is not null as replayed from raw.quarantine "
-            "order by extract_date desc, file, line_number, column_name"
-        )
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-    return render(columns, rows, "table")
+from salesdw.warehouse import connect
 
 
 @dataclass
 class ReplayResult:
+    """What a replay did, and whether it succeeded."""
+
     ok: bool
     message: str
     rows_loaded: int = 0
@@ -40,6 +26,7 @@ class ReplayResult:
     quarantine_rows_resolved: int = 0
 
     def render(self) -> str:
+        """The message, as the CLI prints it."""
         return self.message
 
 
