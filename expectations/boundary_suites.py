@@ -8,9 +8,9 @@ quarantine; ``warn`` rules are reported and the rows still load.
 GX validates the typed batch (the parsed columns) beside, for each column whose typing can
 fail, ``<column>__unparsed``: the original text where the typed value is null. That column
 must be null: a value in it is an unparseable date, number or boolean, and the result's
-sample shows the offending texts. (An earlier version expressed this with a row condition on
-the text column; pandas evaluates row conditions with ``DataFrame.query`` and a copy of the
-batch per expectation, which made them GX's main cost.)
+sample shows the offending texts. It is a column of its own, not a row condition on the text
+column, because pandas evaluates row conditions with ``DataFrame.query`` and a copy of the
+batch per expectation, which would make them GX's main cost.
 """
 
 from __future__ import annotations

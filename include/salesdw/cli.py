@@ -87,10 +87,10 @@ def _date_range(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from salesdw.build.dbt import BuildError
     from salesdw.mdm.run import MasterDataError
-    from salesdw.publish.gate import PublicationBlocked
+    from salesdw.pipeline import PublicationBlocked, build
     from salesdw.serving.connection import ServingError
-    from salesdw.transform import BuildError, build
 
     settings = Settings.from_env()
     if not settings.warehouse_path.exists():
@@ -110,7 +110,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     if args.as_login:
-        from salesdw.serving.session import query_as
+        from salesdw.query_as import query_as
 
         columns, rows = query_as(settings, args.as_login, args.sql)
         print(render(columns, rows, args.format) if columns else "", end="")
@@ -120,7 +120,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from salesdw.publish import audit
+    from salesdw.reports import audit
 
     settings = Settings.from_env()
     if args.verify:
@@ -138,12 +138,13 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 def _cmd_quarantine(args: argparse.Namespace) -> int:
     from salesdw.ingest import quarantine
+    from salesdw.reports.quarantine import render_summary
 
     settings = Settings.from_env()
     if args.action == "list":
         holder = homelock.current_holder(settings)
         if holder is None:
-            print(quarantine.render_summary(settings), end="")
+            print(render_summary(settings), end="")
             return 0
         # the warehouse belongs to the running writer: read the last publication instead
         print(
@@ -151,7 +152,7 @@ def _cmd_quarantine(args: argparse.Namespace) -> int:
             "quarantine as of the last publication",
             file=sys.stderr,
         )
-        print(quarantine.render_summary(settings, published=True), end="")
+        print(render_summary(settings, published=True), end="")
         return 0
     if args.action == "export":
         if not (args.source and args.entity):

@@ -103,6 +103,7 @@ class Settings:
 
     @property
     def airflow_home(self) -> Path:
+        """The local Airflow home (SQLite metadata, config) that `salesdw run` uses."""
         return self.home / "airflow"
 
     @property
@@ -117,12 +118,10 @@ class Settings:
 
     @property
     def logs_dir(self) -> Path:
+        """Logs of `salesdw run`, Airflow's task logs and dbt's log."""
         return self.home / "logs"
 
     @property
     def dags_folder(self) -> Path:
+        """The DAG files Airflow parses."""
         return PROJECT_ROOT / "dags"
-
-    @property
-    def expectations_dir(self) -> Path:
-        return PROJECT_ROOT / "expectations"

@@ -109,6 +109,6 @@ def test_ingest_dag_shape(dagbag, source):
 @pytest.mark.parametrize("dag_file", sorted(p.name for p in DAGS.glob("*.py")))
 def test_dag_file_parses_fast_and_touches_nothing(dag_file, tmp_path):
     seconds = float(_child(TIME_IMPORT, str(DAGS / dag_file), tmp_path))
-    # An integrity property the issue sets (not a benchmark): parse well under a second.
+    # An integrity property (not a benchmark): a DAG file parses well under a second.
     assert seconds < 1.0
     assert not (tmp_path / "salesdw_home").exists(), "a DAG file wrote state at import"

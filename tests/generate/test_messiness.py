@@ -1,4 +1,5 @@
-"""Each kind of messiness the issue asks for is present, counted against the ground truth."""
+"""Each kind of messiness the extract contract describes is present, counted against the
+ground truth."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from salesdw.config import Settings
 from salesdw.connectors import LocalConnector
 from salesdw.generate import generate
 from salesdw.ingest.loader import load_entity_day
-from salesdw.ingest.report import ingest_summary
+from salesdw.reports.ingest import ingest_summary
 
 CORRUPTIONS_PER_ENTITY = 200
 MAX_RECORDS = 12

@@ -1,5 +1,5 @@
 """MRR against an external reference: dbt-labs/mrr-playbook's subscription_periods, loaded as
-ERP extracts by the real loader, through master data and dbt (salesdw.transform.build).
+ERP extracts by the real loader, through master data and dbt (salesdw.pipeline.build).
 
 The expected table is computed here, independently, with pandas, from the playbook's own
 logic (models/customer_revenue_by_month.sql and mrr.sql of that project): a customer's months

@@ -1,4 +1,4 @@
-"""Pipeline, forecast, lost-request and sales-force marts (issue 6) beyond the dbt unit tests:
+"""Pipeline, forecast, lost-request and sales-force marts beyond the dbt unit tests:
 
 - the mapping tests catch what they are for: a lost deal with a reason the lost_reasons seed
   does not list, a CRM stage the crm_stages seed does not list (dbt test on a throwaway

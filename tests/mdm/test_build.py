@@ -1,6 +1,6 @@
 """The whole master-data path on real components: extracts loaded by the loader, dbt
 (staging, normalisation), the master-data run, dbt again for the marts with their enforced
-contracts and tests (salesdw.transform.build).
+contracts and tests (salesdw.pipeline.build).
 
 The six source records below are small enough to work out by hand:
 - ERP CLI1, CRM A1 (same SIREN 552100554, Luhn-valid) and support org 10 (external_id CLI1)
@@ -65,7 +65,7 @@ def _land(settings: Settings, landing, source, entity, day, name, text):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from salesdw.transform import build
+    from salesdw.pipeline import build
 
     tmp = tmp_path_factory.mktemp("build")
     with pytest.MonkeyPatch.context() as mp:

@@ -1,74 +1,34 @@
-"""The publication gate's suites fail on bad data for the right reason, with the right
-counts (hand-made batches; every expected count is worked out in the comments)."""
+"""The publication gate's checks fail on bad data for the right reason, with the right
+counts (hand-made batches; every expected count is worked out in the comments).
+
+GX checks what dbt cannot see (row counts against the previous publication); the KPI
+invariants are dbt singular tests, run here by dbt on hand-made marts, with their failing
+rows sampled from the table where dbt stores them."""
 
 from __future__ import annotations
 
-import importlib.util
+import json
 
 import pandas as pd
 import pytest
+from dbt.cli.main import dbtRunner
 
-from salesdw.config import PROJECT_ROOT
-from salesdw.publish import gate
+from salesdw import warehouse
+from salesdw.build.dbt import dbt_args, record_results
+from salesdw.config import Settings
+from salesdw.publish import checks
 from salesdw.quality import gx
 
 
 @pytest.fixture(scope="module")
 def suites():
-    spec = importlib.util.spec_from_file_location(
-        "mart_suites_under_test", PROJECT_ROOT / "expectations" / "mart_suites.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return gx.suites_module("mart_suites.py")
 
 
-def _run(suites, tmp_path, mart, frame, tests=(), previous=None):
+def _run(suites, tmp_path, mart, frame, previous=None):
     context = gx.context(tmp_path / "docs")
-    suite = suites.mart_suite(mart, list(tests), previous, 0.5)
-    return {c.rule: c for c in gate._run_suite(context, suite, mart, suites.derive(mart, frame))}
-
-
-def test_a_broken_bridge_month_is_the_one_unexpected_row(suites, tmp_path):
-    # Jan: 100 + 10 - 5 = 105 closes right; Feb: 105 + 20 = 125 but says 130 (gap 5).
-    frame = pd.DataFrame(
-        {
-            "month": ["2026-01-01", "2026-02-01"],
-            "segment": ["all", "all"],
-            "opening_mrr": [100.0, 105.0],
-            "new_mrr": [10.0, 20.0],
-            "reactivation_mrr": [0.0, 0.0],
-            "expansion_mrr": [0.0, 0.0],
-            "contraction_mrr": [-5.0, 0.0],
-            "churn_mrr": [0.0, 0.0],
-            "closing_mrr": [105.0, 130.0],
-        }
-    )
-    checks = _run(suites, tmp_path, "rpt_mrr_monthly", frame)
-    bridge = checks["MRR bridge: opening + movements = closing"]
-    assert (bridge.success, bridge.unexpected_count, bridge.severity) == (False, 1, "block")
-    assert bridge.sample == ["-5.0"]  # opening + movements - closing = 125 - 130
-
-
-def test_a_duplicated_key_fails_its_compound_uniqueness(suites, tmp_path):
-    # (c1, Jan) twice: both rows of the duplicated key are unexpected; (c2, Jan) is fine.
-    frame = pd.DataFrame(
-        {"client_id": ["c1", "c1", "c2"], "month": ["2026-01-01"] * 3, "mrr": [1.0, 1.0, 2.0]}
-    )
-    tests = [
-        {
-            "name": "unique_combination_of_columns",
-            "kwargs": {"combination_of_columns": ["client_id", "month"]},
-            "column": None,
-            "severity": "ERROR",
-        },
-        {"name": "not_null", "kwargs": {}, "column": "client_id", "severity": "WARN"},
-    ]
-    checks = _run(suites, tmp_path, "fct_mrr", frame, tests)
-    key = checks["fct_mrr key (client_id, month) unique"]
-    assert (key.success, key.unexpected_count, key.severity) == (False, 2, "block")
-    assert checks["fct_mrr.client_id not null"].severity == "warn"
-    assert checks["fct_mrr.client_id not null"].success
+    suite = suites.mart_suite(mart, previous, 0.5)
+    return {c.rule: c for c in checks.run_suite(context, suite, mart, frame)}
 
 
 def test_a_mart_that_lost_too_many_rows_blocks(suites, tmp_path):
@@ -82,9 +42,73 @@ def test_a_mart_that_lost_too_many_rows_blocks(suites, tmp_path):
     assert kept.success
 
 
-def test_retention_invariants(suites, tmp_path):
-    # row 1 fine; row 2 GRR 1.2 (> 100%); row 3 NRR 0.8 < GRR 0.9.
-    frame = pd.DataFrame({"grr": [0.9, 1.2, 0.9], "nrr": [1.1, 1.3, 0.8]})
-    checks = _run(suites, tmp_path, "rpt_retention", frame)
-    assert checks["0 <= GRR <= 100%"].unexpected_count == 1
-    assert checks["NRR >= GRR"].unexpected_count == 1
+def test_an_empty_mart_with_no_previous_publication_warns(suites, tmp_path):
+    empty = _run(suites, tmp_path, "some_mart", pd.DataFrame({"x": []}))["some_mart not empty"]
+    assert (empty.success, empty.observed, empty.severity) == (False, "0", "warn")
+
+
+HAND_MADE_MARTS = (
+    # Jan: 100 + 10 - 5 = 105 closes right; Feb opens at 105 (Jan's close) and
+    # 105 + 20 = 125, but says 130: one failing row, February's.
+    """create table marts.rpt_mrr_monthly as select * from (values
+        (date '2026-01-01', 'all', 100.00, 10.00, 0.00, 0.00, -5.00, 0.00, 105.00),
+        (date '2026-02-01', 'all', 105.00, 20.00, 0.00, 0.00, 0.00, 0.00, 130.00)
+    ) as t (month, segment, opening_mrr, new_mrr, reactivation_mrr, expansion_mrr,
+            contraction_mrr, churn_mrr, closing_mrr)""",
+    # row 1 fine; row 2 GRR 1.2 (> 100%); row 3 NRR 0.8 < GRR 0.9; row 4 GRR -0.1 (< 0):
+    # three failing rows.
+    """create table marts.rpt_retention as select * from (values
+        (1, 0.9, 1.1), (2, 1.2, 1.3), (3, 0.9, 0.8), (4, -0.1, 0.5)
+    ) as t (row_id, grr, nrr)""",
+    # row 1: 5 + 3 + 2 = 10 responses, NPS 100 * (5 - 2) / 10 = 30, fine; row 2: the
+    # buckets add up to 10, not 11; row 3: the buckets add up but NPS 150 is out of
+    # [-100, 100]: two failing rows.
+    """create table marts.rpt_nps as select * from (values
+        (1, 5, 3, 2, 10, 30.0), (2, 5, 3, 2, 11, 27.3), (3, 10, 0, 0, 10, 150.0)
+    ) as t (row_id, promoters, passives, detractors, responses, nps)""",
+)
+
+
+@pytest.fixture(scope="module")
+def kpi_tests(tmp_path_factory):
+    """The KPI singular tests run by dbt on the hand-made marts, as audit.dbt_results has
+    them (name -> failures, failing rows)."""
+    home = tmp_path_factory.mktemp("kpi") / "home"
+    settings = Settings.from_env({"SALESDW_HOME": str(home)})
+    with warehouse.connect(settings) as con:
+        con.execute("create schema marts")
+        for statement in HAND_MADE_MARTS:
+            con.execute(statement)
+    selection = (
+        "assert_mrr_bridge_identity",
+        "assert_retention_bounds",
+        "assert_nps_buckets_sum_to_responses",
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SALESDW_HOME", str(home))
+        result = dbtRunner().invoke(dbt_args(settings, "test", "--select", *selection))
+    assert result.exception is None, result.exception
+    record_results(settings, "run1", "kpi_tests", result.result)
+    with warehouse.connect(settings) as con:
+        rows = con.execute(
+            "select name, status, failures, failing_sample from audit.dbt_results"
+        ).fetchall()
+    return {name: (status, n, json.loads(sample or "[]")) for name, status, n, sample in rows}
+
+
+def test_a_broken_bridge_month_is_the_one_failing_row(kpi_tests):
+    status, failures, sample = kpi_tests["assert_mrr_bridge_identity"]
+    assert (status, failures) == ("fail", 1)
+    assert [(r["month"], r["closing_mrr"]) for r in sample] == [("2026-02-01", "130.00")]
+
+
+def test_retention_invariants(kpi_tests):
+    status, failures, sample = kpi_tests["assert_retention_bounds"]
+    assert (status, failures) == ("fail", 3)
+    assert sorted(r["row_id"] for r in sample) == ["2", "3", "4"]
+
+
+def test_nps_invariants(kpi_tests):
+    status, failures, sample = kpi_tests["assert_nps_buckets_sum_to_responses"]
+    assert (status, failures) == ("fail", 2)
+    assert sorted(r["row_id"] for r in sample) == ["2", "3"]

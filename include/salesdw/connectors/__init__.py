@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from salesdw.config import Settings
 from salesdw.connectors.base import Connector, LandedFile
 from salesdw.connectors.local import LocalConnector
+from salesdw.connectors.objectstore import ObjectStoreConnector
+from salesdw.connectors.sql import SqlConnector
 
 __all__ = ["Connector", "LandedFile", "LocalConnector", "from_settings"]
 
 
-def from_settings(settings, landing: str | None = None) -> Connector:
+def from_settings(settings: Settings, landing: str | None = None) -> Connector:
     """The connector configured by ``SALESDW_CONNECTOR`` for ``landing`` (or the default),
     with the entities that sources.yml gives to real systems routed to their adapters."""
     from salesdw.sources import routed
@@ -22,12 +25,8 @@ def _landing(settings, landing: str | None) -> Connector:
     if settings.connector == "local":
         return LocalConnector(root)
     if settings.connector == "objectstore":
-        from salesdw.connectors.objectstore import ObjectStoreConnector
-
         return ObjectStoreConnector(root)
     if settings.connector == "sql":
-        from salesdw.connectors.sql import SqlConnector
-
         if not settings.sql_source_uri:
             raise ValueError(
                 "SALESDW_CONNECTOR=sql needs SALESDW_SQL_SOURCE_URI "

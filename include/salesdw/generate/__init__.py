@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesdw.generate.extracts import LandedFile, build_files
+from salesdw.generate.truth import write_ground_truth
 from salesdw.generate.world import World, build_world
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,6 @@ def generate(out: str | Path, scale: int, start: dt.date, days: int, seed: int) 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(lf.data)
         written += len(lf.data)
-    from salesdw.generate.truth import write_ground_truth
-
     write_ground_truth(out / GROUND_TRUTH_DIR, world, files)
     rows = Counter()
     for lf in files:

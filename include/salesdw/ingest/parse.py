@@ -7,8 +7,10 @@ parsing a file is one query.
 
 from __future__ import annotations
 
-from salesdw.contract import DATE_WINDOW_YEARS, Column, Entity, SourceFormat
-from salesdw.ingest.raw import sql_type
+import duckdb
+
+from salesdw.contract import DATE_WINDOW_YEARS, SOURCES, Column, Entity, SourceFormat
+from salesdw.warehouse import literal, sql_type
 
 TRUE_WORDS = ("true", "1", "oui", "yes", "t", "y", "vrai")
 FALSE_WORDS = ("false", "0", "non", "no", "f", "n", "faux")
@@ -21,10 +23,6 @@ EXTRACT_DATE = (
 """A row's extract date, from its file's landing path (``<source>/<entity>/<date>/<name>``)."""
 ISO = SourceFormat(file_format="csv", extension="csv")
 """How typed files (JSON Lines, Parquet) read once their values are text: ISO-8601."""
-
-
-def _quote(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _text(column: str) -> str:
@@ -50,7 +48,7 @@ def parse_expression(col: Column, fmt: SourceFormat) -> str:
     name, text = col.name, _text(col.name)
     if col.type == "string":
         if col.domain:  # canonical spelling of an enumeration: 'Monthly' -> 'monthly'
-            cases = " ".join(f"when {_quote(v.lower())} then {_quote(v)}" for v in col.domain)
+            cases = " ".join(f"when {literal(v.lower())} then {literal(v)}" for v in col.domain)
             return f"coalesce(case lower({text}) {cases} end, {text})"
         return text
     if col.type in ("int", "decimal"):
@@ -58,16 +56,16 @@ def parse_expression(col: Column, fmt: SourceFormat) -> str:
     if col.type == "date":
         if fmt.date_format == "%Y-%m-%d":
             return f"try_cast({text} as date)"
-        return f"cast(try_strptime({text}, {_quote(fmt.date_format)}) as date)"
+        return f"cast(try_strptime({text}, {literal(fmt.date_format)}) as date)"
     if col.type == "timestamp":
         if fmt.timestamp_format is None:
             # ISO-8601 with Z or an offset; a naive value is UTC (the session time zone).
             return f"timezone('UTC', try_cast({text} as timestamptz))"
-        local = f"try_strptime({text}, {_quote(fmt.timestamp_format)})"
-        return f"timezone('UTC', timezone({_quote(fmt.timezone)}, {local}))"
+        local = f"try_strptime({text}, {literal(fmt.timestamp_format)})"
+        return f"timezone('UTC', timezone({literal(fmt.timezone)}, {local}))"
     if col.type == "bool":
-        trues = ", ".join(_quote(w) for w in TRUE_WORDS)
-        falses = ", ".join(_quote(w) for w in FALSE_WORDS)
+        trues = ", ".join(literal(w) for w in TRUE_WORDS)
+        falses = ", ".join(literal(w) for w in FALSE_WORDS)
         return (
             f"case when lower({text}) in ({trues}) then true "
             f"when lower({text}) in ({falses}) then false end"
@@ -129,7 +127,7 @@ def violation_expression(col: Column, fmt: SourceFormat, is_key: bool) -> str:
     elif col.type in unparseable:
         checks.append((unparseable[col.type], f"{text} is not null and ({parsed}) is null"))
     if col.domain:
-        values = ", ".join(_quote(v.lower()) for v in col.domain)
+        values = ", ".join(literal(v.lower()) for v in col.domain)
         checks.append(("out_of_domain", f"{text} is not null and lower({text}) not in ({values})"))
     if col.non_negative:
         checks.append(("negative_amount", f"({parsed}) < 0"))
@@ -148,7 +146,7 @@ def violation_expression(col: Column, fmt: SourceFormat, is_key: bool) -> str:
     if not checks:
         return "null"
     whens = " ".join(
-        f"when {condition} then {{'column_name': {_quote(name)}, 'rule': {_quote(rule)}, "
+        f"when {condition} then {{'column_name': {literal(name)}, 'rule': {literal(rule)}, "
         f"'value': {name}}}"
         for rule, condition in checks
     )
@@ -169,3 +167,16 @@ def checked_select(entity: Entity, fmt: SourceFormat, landed_table: str) -> str:
         "    _file,\n    _line_number,\n    _record,\n    _extra\n"
         f"from {landed_table}"
     )
+
+
+def check_landed(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """Type and check ``_landed`` into ``_checked``: CSV text in the source's own format,
+    JSON Lines and Parquet values as ISO text."""
+    present = [r[0] for r in con.execute("select distinct _iso from _landed").fetchall()]
+    present = present or [False]  # header-only files: still one (empty) typed batch
+    selects = [
+        checked_select(entity, fmt, f"(select * from _landed where _iso = {iso})")
+        for iso, fmt in ((False, SOURCES[entity.source].format), (True, ISO))
+        if iso in present
+    ]
+    con.execute("create or replace temp table _checked as " + " union all ".join(selects))

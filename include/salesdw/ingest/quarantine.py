@@ -1,4 +1,5 @@
-"""Look at the quarantine, and replay rows once they are fixed (docs/quarantine.md)."""
+"""Export quarantined rows to fix them, and replay them once fixed (docs/quarantine.md); the
+printout of the quarantine is salesdw.reports.quarantine."""
 
 from __future__ import annotations
 
@@ -12,29 +13,8 @@ from salesdw import contract
 from salesdw.config import Settings
 from salesdw.connectors.base import LandedFile
 from salesdw.ingest import quarantine_files
-from salesdw.query import render
-
-
-def render_summary(settings: Settings, published: bool = False) -> str:
-    """Quarantined values per file, column and rule, newest first, and what was replayed:
-    from the warehouse, or (``published``) as of the last publication, which a running
-    writer never holds."""
-    import duckdb
-
-    path, table = settings.warehouse_path, "raw.quarantine"
-    if published:
-        path, table = settings.bi_database_path, "audit.quarantine"
-    if not path.exists():
-        return f"no database at {path}: nothing was loaded or published yet\n"
-    with duckdb.connect(str(path), read_only=True) as con:
-        cursor = con.execute(
-            "select file, line_number as line, column_name as column, rule, value, "
-            f"replayed_at is not null as replayed from {table} "
-            "order by extract_date desc, file, line_number, column_name"
-        )
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-    return render(columns, rows, "table")
+from salesdw.ingest.loader import load_file
+from salesdw.warehouse import connect, connect_read_only
 
 
 @dataclass
@@ -71,8 +51,6 @@ def replay(
     if not path.is_file():
         return ReplayResult(False, f"no such file: {path}")
     ent = contract.entity(source, entity)
-    from salesdw.ingest.loader import connect, load_file
-
     records = quarantine_files.read_records(ent, path, contract.SOURCES[source].format.encoding)
     if not records:
         return ReplayResult(False, f"{path}: no rows to replay")
@@ -123,12 +101,11 @@ def replay(
 def export(settings: Settings, source: str, entity: str, out: str | None) -> str:
     """Write the entity's unreplayed quarantined lines in the source's format to ``out`` (or
     return them, for standard output); the message says how many and where."""
-    import duckdb
-
     ent = contract.entity(source, entity)
-    if not settings.warehouse_path.exists():
+    con = connect_read_only(settings)
+    if con is None:
         raise FileNotFoundError(f"no warehouse at {settings.warehouse_path}: nothing loaded yet")
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with con:
         text, count = quarantine_files.export_records(con, ent)
     if out is None:
         return text

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import sys
 
+from salesdw.config import Settings
 from salesdw.orchestration.names import INGEST_DAG_IDS as DAG_IDS
 from salesdw.orchestration.names import TRANSFORM_DAG_ID
 
@@ -33,8 +34,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from airflow.dag_processing.dagbag import DagBag
-
-    from salesdw.config import Settings
 
     settings = Settings.from_env()
     bag = DagBag(dag_folder=str(settings.dags_folder))

@@ -21,6 +21,7 @@ from salesdw.orchestration.names import POOL
 
 
 def asset_for(entity: contract.Entity) -> Asset:
+    """The Asset a load task updates: ``raw.<source>__<entity>``."""
     return Asset(
         name=f"raw.{entity.qualified_name}",
         uri=f"file://salesdw/raw/{entity.qualified_name}",
@@ -28,7 +29,7 @@ def asset_for(entity: contract.Entity) -> Asset:
     )
 
 
-def _start_date() -> dt.datetime:
+def start_date() -> dt.datetime:
     """First data interval: SALESDW_DAG_START_DATE (YYYY-MM-DD), default 2026-01-01, UTC."""
     text = os.environ.get("SALESDW_DAG_START_DATE", "2026-01-01")
     return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
@@ -43,7 +44,7 @@ def ingest_dag_args(source: str) -> dict:
     return {
         "dag_id": f"ingest_{source}",
         "description": f"Load {source.upper()} extracts into the raw layer",
-        "start_date": _start_date(),
+        "start_date": start_date(),
         "catchup": os.environ.get("SALESDW_DAG_CATCHUP", "false").lower() == "true",
         "max_active_runs": 1,
         "default_args": {"retries": 2, "retry_delay": dt.timedelta(minutes=2), "pool": POOL},
@@ -76,10 +77,12 @@ def entity_load_tasks(source: str) -> list:
 
 
 def _load_task(source: str, entity: str):
-    def load(**context) -> dict:
-        from salesdw.orchestration.tasks import load_entity
+    """The callable of one entity's load task."""
 
-        return load_entity(source, entity, context)
+    def load(**context) -> dict:
+        from salesdw.orchestration import tasks  # at run time: keeps parsing light
+
+        return tasks.load_entity(source, entity, context)
 
     load.__doc__ = f"Load {source} {entity} files of the run's extract date into the raw layer."
     return load

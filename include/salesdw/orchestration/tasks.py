@@ -1,8 +1,24 @@
-"""What an ingestion task does when it runs (imported inside the task, never at parse time)."""
+"""What the DAGs' tasks do when they run.
+
+The DAG modules import this one inside each task, never at parse time, so that a DAG file
+parses without loading DuckDB, dbt or Great Expectations; here everything is imported at the
+top.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+from salesdw import pipeline
+from salesdw.build.dbt import BuildError
+from salesdw.build.steps import render_master_data
+from salesdw.config import Settings
+from salesdw.connectors import from_settings
+from salesdw.ingest.loader import load_entity_range
+from salesdw.mdm.run import MasterDataError
 
 log = logging.getLogger(__name__)
 
@@ -16,14 +32,6 @@ def load_entity(source: str, entity: str, context: dict) -> dict:
     run's own in one batch: one read, one check and one Great Expectations validation for
     the whole range instead of one per day.
     """
-    import datetime as dt
-
-    from airflow.sdk.exceptions import AirflowSkipException
-
-    from salesdw.config import Settings
-    from salesdw.connectors import from_settings
-    from salesdw.ingest.loader import load_entity_range
-
     settings = Settings.from_env()
     params = context.get("params") or {}
     landing = params.get("landing") or settings.landing
@@ -54,3 +62,30 @@ def load_entity(source: str, entity: str, context: dict) -> dict:
         reason = "no file" if not outcomes else "no new rows"
         raise AirflowSkipException(f"{reason} for {source}__{entity} on {extract_date}")
     return summary
+
+
+def _build_step(step: str, context: dict):
+    """Run one build step for this DAG run. A failing dbt test or model, or a master-data
+    error, is not transient: the task fails without retries (a lock or a crash gets them)."""
+    try:
+        return pipeline.run_step(Settings.from_env(), context["run_id"], step)
+    except (BuildError, MasterDataError) as exc:
+        raise AirflowFailException(str(exc)) from None
+
+
+def dbt_step(step: str, context: dict) -> dict:
+    """A dbt build step; its nodes' statuses are the task's return value."""
+    return dict(_build_step(step, context).statuses)
+
+
+def master_data(context: dict) -> str:
+    """The master-data step; its one-line summary is the task's return value."""
+    return render_master_data(_build_step("master_data", context))
+
+
+def publish(context: dict) -> str:
+    """The publication gate for this DAG run; fails the task with the report if it blocked."""
+    try:
+        return pipeline.publish(Settings.from_env(), context["run_id"]).render()
+    except pipeline.PublicationBlocked as exc:
+        raise AirflowFailException(str(exc)) from None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesdw.config import Settings
+from salesdw.warehouse import insert_rows
 
 _CHUNK = 1 << 20
 
@@ -35,8 +36,6 @@ def files_of(folder: Path) -> dict[str, Path]:
 def seal(con, folder: Path, publication_id: str) -> int:
     """Record the sha256 of every file of ``folder`` and make it read-only; returns the
     number of files."""
-    from salesdw.ingest.raw import insert_rows
-
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     files = files_of(folder)
     rows = [[publication_id, rel, sha256_of(p), p.stat().st_size, now] for rel, p in files.items()]

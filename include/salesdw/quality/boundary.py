@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from functools import cache, lru_cache
 
+from salesdw import contract
 from salesdw.contract import Entity
 from salesdw.quality import gx
 
@@ -25,8 +26,6 @@ def _context():
 def _validator_parts(qualified_name: str):
     """The suite and a batch definition for this entity, registered once per process."""
     import great_expectations
-
-    from salesdw import contract
 
     context = _context()
     entity = contract.entity(*qualified_name.split("__"))

@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from salesdw.config import PROJECT_ROOT
+from salesdw.warehouse import insert_rows
 
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 5}
 
@@ -133,8 +134,6 @@ CONTEXT_COLUMNS = {
 def record(con, results: list[CheckResult], **where) -> None:
     """Append results to ``audit.validation_results`` (inside the caller's transaction), each
     with the same context columns ``where`` (``stage``, ``dag_run_id``, ``file``...)."""
-    from salesdw.ingest.raw import insert_rows
-
     unknown = set(where) - set(CONTEXT_COLUMNS)
     if unknown:
         raise ValueError(f"not columns of audit.validation_results: {sorted(unknown)}")

@@ -1,14 +1,25 @@
-"""The raw layer's tables, created from the landing contract.
+"""The warehouse: how salesdw opens its databases, quotes SQL, writes audit rows, and the
+DDL of the raw and audit schemas.
 
-Every entity gets ``raw.<source>__<entity>``: the contract's columns, typed, plus the drift
-columns in ``_extra`` and load metadata on every row. Beside them: ``raw.load_log`` (one row
-per file attempt), ``raw.quarantine`` (one row per broken value) and ``raw.schema_drift``.
-Great Expectations results go to ``audit.validation_results``. All are append-only.
+Two DuckDB files: the build warehouse (``$SALESDW_HOME/warehouse/salesdw.duckdb``), which
+the pipeline writes, and the current publication (``published/current/salesdw.duckdb``),
+which nobody writes once it is published. Every ``raw.<source>__<entity>`` table has the
+contract's columns, typed, plus the drift columns in ``_extra`` and load metadata on every
+row. Beside them: ``raw.load_log`` (one row per file attempt), ``raw.quarantine`` (one row
+per broken value), ``raw.schema_drift``, and the ``audit`` tables of checks, build steps,
+dbt results and publications. All are append-only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+
 from salesdw import contract
+from salesdw.config import Settings
 from salesdw.contract import Column, Entity
 
 METADATA_COLUMNS = (
@@ -21,30 +32,7 @@ METADATA_COLUMNS = (
     ("_loaded_at", "TIMESTAMP"),
     ("_dag_run_id", "VARCHAR"),
 )
-
-
-def sql_type(col: Column) -> str:
-    return {
-        "string": "VARCHAR",
-        "int": "BIGINT",
-        "decimal": f"DECIMAL(18, {col.scale})",
-        "date": "DATE",
-        "timestamp": "TIMESTAMP",
-        "bool": "BOOLEAN",
-        "string_list": "VARCHAR[]",
-    }[col.type]
-
-
-def raw_table(entity: Entity) -> str:
-    return f"raw.{entity.qualified_name}"
-
-
-def entity_table_ddl(entity: Entity) -> str:
-    columns = [f"{c.name} {sql_type(c)}" for c in entity.columns]
-    columns += [f"{name} {kind}" for name, kind in METADATA_COLUMNS]
-    body = ",\n    ".join(columns)
-    return f"create table if not exists {raw_table(entity)} (\n    {body}\n)"
-
+"""The load metadata every raw row carries after the contract's columns."""
 
 SUPPORT_TABLES = (
     """create table if not exists raw.load_log (
@@ -129,11 +117,139 @@ AUDIT_TABLES = (
     "publication_servings",
     "publication_checksums",
 )
+"""The audit schema's tables, copied into every publication."""
+
+LOAD_LOG_TYPES = (
+    ["varchar"] * 5 + ["date", "varchar"] + ["bigint"] * 3 + ["varchar[]", "varchar", "varchar"]
+) + ["timestamp"] * 2
+"""The types of ``raw.load_log``'s columns, in order (for ``insert_rows``)."""
 
 
-def ensure_schema(con) -> None:
-    """Create every raw and audit table that does not exist yet (idempotent; one catalog
-    query when they all do)."""
+def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The build warehouse, with the raw and audit schemas in place and UTC as session time
+    zone (created on first use)."""
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.warehouse_path))
+    con.execute("set TimeZone = 'UTC'")
+    ensure_schema(con)
+    return con
+
+
+def connect_read_only(settings: Settings) -> duckdb.DuckDBPyConnection | None:
+    """The build warehouse, read-only, for reports; None when nothing was loaded yet."""
+    if not settings.warehouse_path.exists():
+        return None
+    return duckdb.connect(str(settings.warehouse_path), read_only=True)
+
+
+def connect_publication(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The current publication, read-only: what BI and auditors read."""
+    path = settings.bi_database_path
+    if not path.exists():
+        raise FileNotFoundError(
+            f"nothing published yet at {path}: run `salesdw run` (or `salesdw build`) first"
+        )
+    return duckdb.connect(str(path), read_only=True)
+
+
+def tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every ``schema.table`` of the connection's database."""
+    return {
+        f"{schema}.{name}"
+        for schema, name in con.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
+    }
+
+
+def ident(name: str) -> str:
+    """A SQL identifier, double-quoted (any name a source sends is safe)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    """A SQL string literal, single-quoted."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def now() -> dt.datetime:
+    """The current UTC time as a naive timestamp, the way every audit column stores it."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit what the block wrote, or roll it all back if it raised."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    types: list[str],
+    rows: list[list],
+    columns: list[str] | None = None,
+) -> None:
+    """Append rows to a table in one statement (one list parameter per column, unnested
+    side by side): DuckDB's executemany costs about a millisecond per row."""
+    if not rows:
+        return
+    values = list(zip(*rows, strict=True))
+    selects = ", ".join(f"unnest(?::{kind}[])" for kind in types)
+    names = f" ({', '.join(columns)})" if columns else ""
+    con.execute(f"insert into {table}{names} select {selects}", [list(v) for v in values])
+
+
+def record_build_step(
+    con: duckdb.DuckDBPyConnection,
+    dag_run_id: str,
+    step: str,
+    status: str,
+    message: str | None,
+    started: dt.datetime,
+) -> None:
+    """One build step's outcome in ``audit.build_steps`` (the gate requires each step's)."""
+    con.execute(
+        "insert into audit.build_steps values (?, ?, ?, ?, ?, ?)",
+        [dag_run_id, step, status, message, started, now()],
+    )
+
+
+def sql_type(col: Column) -> str:
+    """The DuckDB type of a contract column."""
+    return {
+        "string": "VARCHAR",
+        "int": "BIGINT",
+        "decimal": f"DECIMAL(18, {col.scale})",
+        "date": "DATE",
+        "timestamp": "TIMESTAMP",
+        "bool": "BOOLEAN",
+        "string_list": "VARCHAR[]",
+    }[col.type]
+
+
+def raw_table(entity: Entity) -> str:
+    """The raw table of an entity: ``raw.<source>__<entity>``."""
+    return f"raw.{entity.qualified_name}"
+
+
+def entity_table_ddl(entity: Entity) -> str:
+    """The ``create table`` of an entity's raw table: contract columns, then metadata."""
+    columns = [f"{c.name} {sql_type(c)}" for c in entity.columns]
+    columns += [f"{name} {kind}" for name, kind in METADATA_COLUMNS]
+    body = ",\n    ".join(columns)
+    return f"create table if not exists {raw_table(entity)} (\n    {body}\n)"
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every raw and audit table that does not exist yet, and add late columns
+    (idempotent; one catalog query when they all do)."""
     expected = {"load_log", "quarantine", "schema_drift", *AUDIT_TABLES} | {
         e.qualified_name for e in contract.all_entities()
     }
@@ -155,16 +271,3 @@ def ensure_schema(con) -> None:
         con.execute(statement)
     for entity in contract.all_entities():
         con.execute(entity_table_ddl(entity))
-
-
-def insert_rows(
-    con, table: str, types: list[str], rows: list[list], columns: list[str] | None = None
-) -> None:
-    """Append rows to a table in one statement (one list parameter per column, unnested
-    side by side): DuckDB's executemany costs about a millisecond per row."""
-    if not rows:
-        return
-    values = list(zip(*rows, strict=True))
-    selects = ", ".join(f"unnest(?::{kind}[])" for kind in types)
-    names = f" ({', '.join(columns)})" if columns else ""
-    con.execute(f"insert into {table}{names} select {selects}", [list(v) for v in values])

@@ -7,38 +7,17 @@ from __future__ import annotations
 import json
 
 from salesdw.config import Settings
-
-
-def _connect(settings: Settings):
-    import duckdb
-
-    path = settings.bi_database_path
-    if not path.exists():
-        raise FileNotFoundError(
-            f"nothing published yet at {path}: run `salesdw run` (or `salesdw build`) first"
-        )
-    return duckdb.connect(str(path), read_only=True)
+from salesdw.reports.sql import queries
+from salesdw.warehouse import connect_publication
 
 
 def render_recent(settings: Settings, limit: int = 10) -> str:
-    with _connect(settings) as con:
-        pubs = con.execute(
-            "select publication_id, status, serves_publication_id, attempted_at, checks_run, "
-            "checks_failed_block, checks_failed_warn, dag_run_id, code_version "
-            "from audit.publications order by attempted_at desc limit ?",
-            [limit],
-        ).fetchall()
-        failures = con.execute(
-            "select validated_at, publication_id, suite, rule, severity, unexpected_count, "
-            "observed_value from audit.validation_results where not success "
-            "order by validated_at desc limit ?",
-            [limit * 2],
-        ).fetchall()
-        dbt = con.execute(
-            "select recorded_at, dag_run_id, name, status, failures from audit.dbt_results "
-            "where status in ('fail', 'error', 'warn') order by recorded_at desc limit ?",
-            [limit],
-        ).fetchall()
+    """The newest publications, failed checks and failed or warned dbt tests."""
+    sql = queries("audit")
+    with connect_publication(settings) as con:
+        pubs = con.execute(sql["recent_publications"], [limit]).fetchall()
+        failures = con.execute(sql["recent_failed_checks"], [limit * 2]).fetchall()
+        dbt = con.execute(sql["recent_dbt_failures"], [limit]).fetchall()
     lines = [f"Publications (newest first, {len(pubs)} shown):"]
     for pid, status, serves, at, run, block, warn, dag_run, version in pubs:
         served = "" if serves == pid else f", BI kept {serves or 'nothing'}"
@@ -59,33 +38,15 @@ def render_recent(settings: Settings, limit: int = 10) -> str:
 
 
 def render_publication(settings: Settings, publication_id: str) -> str:
-    with _connect(settings) as con:
-        row = con.execute(
-            "select status, serves_publication_id, attempted_at, published_at, dag_run_id, "
-            "code_version, data_from, data_to, marts, checks_run, checks_failed_block, "
-            "checks_failed_warn, location from audit.publications where publication_id = ?",
-            [publication_id],
-        ).fetchone()
+    """Everything behind one publication: checks, marts, data interval, lineage."""
+    sql = queries("audit")
+    with connect_publication(settings) as con:
+        row = con.execute(sql["publication"], [publication_id]).fetchone()
         if row is None:
             raise ValueError(f"no publication {publication_id!r} in {settings.bi_database_path}")
-        checks = con.execute(
-            "select suite, rule, severity, success, unexpected_count, observed_value "
-            "from audit.validation_results where publication_id = ? "
-            "order by success, severity, suite, rule",
-            [publication_id],
-        ).fetchall()
-        dbt = con.execute(
-            "select status, count(*) from audit.dbt_results where dag_run_id = ? group by 1",
-            [row[4]],
-        ).fetchall()
-        sources = con.execute(
-            "select l.source_table, count(distinct l.mart), count(distinct f.source_file), "
-            "min(f.extract_date), max(f.extract_date) from audit.publication_lineage l "
-            "left join audit.publication_files f on f.publication_id = l.publication_id "
-            "and f.source_table = l.source_table where l.publication_id = ? group by 1 "
-            "order by 1",
-            [publication_id],
-        ).fetchall()
+        checks = con.execute(sql["publication_checks"], [publication_id]).fetchall()
+        dbt = con.execute(sql["run_dbt_statuses"], [row[4]]).fetchall()
+        sources = con.execute(sql["publication_sources"], [publication_id]).fetchall()
     status, serves, attempted, published, dag_run, version, d_from, d_to = row[:8]
     marts, run, block, warn, location = row[8:]
     lines = [

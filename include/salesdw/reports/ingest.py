@@ -7,10 +7,14 @@ from dataclasses import dataclass, field
 
 from salesdw import contract
 from salesdw.config import Settings
+from salesdw.reports.sql import queries
+from salesdw.warehouse import connect_read_only, tables
 
 
 @dataclass
 class IngestSummary:
+    """What ingestion did over a range of extract dates."""
+
     start: dt.date
     end: dt.date
     rows_loaded: dict[str, int] = field(default_factory=dict)
@@ -27,6 +31,7 @@ class IngestSummary:
     entity_days_without_file: int = 0
 
     def render(self) -> str:
+        """The report as `salesdw run` prints it."""
         lines = [
             f"Ingestion {self.start} to {self.end}:",
             f"  rows loaded: {sum(self.rows_loaded.values()):,}",
@@ -56,59 +61,23 @@ class IngestSummary:
 
 def ingest_summary(settings: Settings, start: dt.date, end: dt.date) -> IngestSummary:
     """Summarise loads whose extract date is in [start, end]."""
-    import duckdb
-
     summary = IngestSummary(start, end)
-    if not settings.warehouse_path.exists():
+    con = connect_read_only(settings)
+    if con is None:
         return summary
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        tables = {
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'raw'"
-            ).fetchall()
-        }
-        if "load_log" not in tables:
+    sql = queries("ingest")
+    with con:
+        if "raw.load_log" not in tables(con):
             return summary
         args = [start, end]
-        for source, entity, rows in con.execute(
-            "select source, entity, sum(rows_loaded) from raw.load_log "
-            "where status = 'loaded' and extract_date between ? and ? group by all",
-            args,
-        ).fetchall():
+        for source, entity, rows in con.execute(sql["rows_loaded"], args).fetchall():
             summary.rows_loaded[f"{source}__{entity}"] = int(rows)
-        summary.quarantined_by_rule = dict(
-            con.execute(
-                "select rule, count(distinct (file, line_number)) from raw.quarantine "
-                "where extract_date between ? and ? group by rule order by rule",
-                args,
-            ).fetchall()
-        )
-        summary.rows_quarantined = con.execute(
-            "select count(distinct (file, line_number)) from raw.quarantine "
-            "where extract_date between ? and ?",
-            args,
-        ).fetchone()[0]
-        summary.rejected = con.execute(
-            "select file, message from raw.load_log where status = 'rejected' "
-            "and extract_date between ? and ? order by file",
-            args,
-        ).fetchall()
-        summary.duplicates = con.execute(
-            "select file, message from raw.load_log where status = 'duplicate' "
-            "and extract_date between ? and ? order by file",
-            args,
-        ).fetchall()
-        summary.drift = con.execute(
-            "select source || '__' || entity, column_name from raw.schema_drift "
-            "where extract_date between ? and ? order by 1, 2",
-            args,
-        ).fetchall()
-        seen = con.execute(
-            "select count(distinct (source, entity, extract_date)) from raw.load_log "
-            "where extract_date between ? and ?",
-            args,
-        ).fetchone()[0]
+        summary.quarantined_by_rule = dict(con.execute(sql["quarantined_by_rule"], args).fetchall())
+        summary.rows_quarantined = con.execute(sql["rows_quarantined"], args).fetchone()[0]
+        summary.rejected = con.execute(sql["rejected"], args).fetchall()
+        summary.duplicates = con.execute(sql["duplicates"], args).fetchall()
+        summary.drift = con.execute(sql["drift"], args).fetchall()
+        seen = con.execute(sql["entity_days_seen"], args).fetchone()[0]
     days = (end - start).days + 1
     summary.entity_days_without_file = days * len(contract.all_entities()) - seen
     return summary

@@ -1,0 +1,77 @@
+"""The build steps: dbt, the master-data run, dbt again, each recorded in
+``audit.build_steps``.
+
+The matcher needs the previous run's client ids, so it is not a dbt model; it sits between
+two `dbt build` steps split by the graph:
+
+1. `dbt build --exclude source:mdm+`: seeds, staging, intermediate models and their tests;
+2. the master-data run (salesdw.mdm.run), which writes the `mdm` schema;
+3. `dbt build --select source:mdm+`: the marts that read it, their contracts and tests.
+
+The transform DAG runs each step as a task; `salesdw build` runs them in one process
+(salesdw.pipeline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from salesdw.build.dbt import DbtStep, dbt_build
+from salesdw.config import Settings
+from salesdw.mdm.run import MasterDataRun, run_master_data
+from salesdw.warehouse import connect, now, record_build_step
+
+BEFORE_MASTER_DATA = ("--exclude", "source:mdm+")
+AFTER_MASTER_DATA = ("--select", "source:mdm+")
+
+BUILD_STEPS = ("dbt_build_upstream", "master_data", "dbt_build_marts")
+"""The build steps, in order: the transform DAG's first three tasks. The publication gate
+publishes only when all of them completed in the run."""
+
+
+def master_data(settings: Settings) -> MasterDataRun:
+    """The master-data run on the build warehouse."""
+    return run_master_data(settings.warehouse_path)
+
+
+def render_master_data(run: MasterDataRun) -> str:
+    """One line: what the master-data run matched and how client ids moved."""
+    m, i = run.match, run.ids
+    return (
+        f"master data run {run.run_id}: {m.records:,} source records -> {i.clients:,} clients "
+        f"({i.created} new, {i.merged} merged, {i.split} split, {i.restored} restored, "
+        f"{i.emptied} emptied); {m.candidate_pairs:,} pairs compared, {m.linked_pairs:,} "
+        f"linked; steward overrides applied {run.overrides_applied}, not applied "
+        f"{run.overrides_not_applied} ({run.seconds:.1f} s)"
+    )
+
+
+def _work(settings: Settings, dag_run_id: str, step: str) -> Callable[[], object]:
+    """What a step runs."""
+    return {
+        "dbt_build_upstream": lambda: dbt_build(
+            settings, *BEFORE_MASTER_DATA, dag_run_id=dag_run_id, step_name=step
+        ),
+        "master_data": lambda: master_data(settings),
+        "dbt_build_marts": lambda: dbt_build(
+            settings, *AFTER_MASTER_DATA, dag_run_id=dag_run_id, step_name=step
+        ),
+    }[step]
+
+
+def run_step(settings: Settings, dag_run_id: str, step: str) -> DbtStep | MasterDataRun:
+    """Run one build step and record its outcome in ``audit.build_steps`` (re-raising a
+    failure): a DbtStep for the dbt steps, the MasterDataRun for master data."""
+    work = _work(settings, dag_run_id, step)
+    started = now()
+    status, message = "failed", None
+    try:
+        result = work()
+        status = "success"
+        return result
+    except Exception as exc:
+        message = str(exc)[:2000]
+        raise
+    finally:
+        with connect(settings) as con:
+            record_build_step(con, dag_run_id, step, status, message, started)

@@ -1,0 +1,242 @@
+"""Read a batch's files with DuckDB's own readers, all as text, into temp table ``_landed``.
+
+A file that cannot be read, is not valid UTF-8 or lacks a required column is rejected whole;
+the others go on. Files with the same header are read in one go; when such a read fails, its
+files are read one by one, so that only the unreadable ones are rejected.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import uuid
+from collections.abc import Iterator
+
+import duckdb
+
+from salesdw import contract
+from salesdw.contract import Entity
+from salesdw.ingest.batch import Batch, LandedItem, RejectedFile
+from salesdw.warehouse import ident, insert_rows, literal
+
+OPTIONAL_COLUMNS = frozenset({"is_deleted"})
+"""Contract columns a file may omit (absent means false)."""
+
+PATH_COLUMN = "_salesdw_path"
+"""The column DuckDB's readers fill with each row's file (named so as not to meet data)."""
+
+Group = Iterator[tuple[list[LandedItem], list[str]]]
+"""What a reader yields: files read into ``_text``, and the header they share."""
+
+
+def stage(batch: Batch) -> list[LandedItem]:
+    """Fill ``_landed`` with the batch's pending files (contract columns as text, plus each
+    row's file, line, original record and drift columns); reject what cannot be read.
+    Returns the files staged."""
+    readable = []
+    for item in batch.pending():
+        try:
+            prepare(batch, item)
+        except RejectedFile as exc:
+            batch.reject(item, str(exc))
+            continue
+        readable.append(item)
+    if not readable:
+        return []
+    con, entity = batch.con, batch.entity
+    columns = ", ".join(f"{c} varchar" for c in entity.column_names)
+    con.execute(
+        f"create or replace temp table _landed ({columns}, _file varchar, _iso boolean, "
+        "_line_number bigint, _record json, _extra json)"
+    )
+    con.execute("create or replace temp table _paths (path varchar, file varchar)")
+    insert_rows(con, "_paths", ["varchar", "varchar"], [[str(i.path), i.name] for i in readable])
+    groups: dict[tuple, list[LandedItem]] = {}
+    for item in readable:
+        ext = item.landed.extension
+        groups.setdefault((ext, item.header if ext == "csv" else ()), []).append(item)
+    staged = []
+    for (ext, _), group in groups.items():
+        for items, header in _read_group(batch, ext, group):
+            staged += _append_landed(batch, ext, items, header)
+    return staged
+
+
+def prepare(batch: Batch, item: LandedItem) -> None:
+    """Check the encoding (transcoding what SALESDW_<SOURCE>_ENCODING names); read a CSV header."""
+    settings, entity = batch.settings, batch.entity
+    ext = item.landed.extension
+    if ext not in ("csv", "jsonl", "parquet"):
+        raise RejectedFile(f"{item.name}: unsupported file type .{ext}")
+    if ext == "parquet":
+        return
+    data = item.original.read_bytes()
+    encoding = settings.encoding(entity.source)
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise RejectedFile(
+            f"{item.name}: unknown encoding {encoding!r} in "
+            f"SALESDW_{entity.source.upper()}_ENCODING"
+        ) from None
+    if codec not in ("utf-8", "utf-8-sig"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise RejectedFile(f"{item.name}: not valid {encoding} at line {line}") from None
+        item.path = settings.home / "tmp" / f"{uuid.uuid4().hex}{item.original.suffix}"
+        item.path.parent.mkdir(parents=True, exist_ok=True)
+        item.path.write_text(text, encoding="utf-8")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise RejectedFile(
+                f"{item.name}: not valid UTF-8 at line {line} (byte "
+                f"0x{data[exc.start]:02x}); if this source exports Windows-1252, set "
+                f"SALESDW_{entity.source.upper()}_ENCODING=cp1252"
+            ) from None
+    if ext == "csv":
+        first_line = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+        delimiter = contract.SOURCES[entity.source].format.delimiter
+        item.header = tuple(next(csv.reader([first_line], delimiter=delimiter), []))
+
+
+def _read_group(batch: Batch, ext: str, group: list[LandedItem]) -> Group:
+    """Read files alike into ``_text``, yielding (files, header) per header found. When the
+    group fails to read, its files not yet yielded are read one by one, so that only the
+    unreadable ones are rejected."""
+    done: set[str] = set()
+    try:
+        readers = {"csv": _read_csv, "jsonl": _read_jsonl}
+        for items, header in readers.get(ext, _read_parquet)(batch.con, batch.entity, group):
+            done.update(i.name for i in items)
+            yield items, header
+    except Exception as exc:  # DuckDB read errors: some file is not what it claims to be
+        rest = [i for i in group if i.name not in done]
+        if len(rest) > 1 or len(group) > 1:
+            for item in rest:
+                yield from _read_group(batch, ext, [item])
+            return
+        if not rest:
+            raise
+        (item,) = rest
+        if isinstance(exc, RejectedFile):
+            batch.reject(item, str(exc))
+            return
+        # DuckDB's first lines say what and where ("CSV Error on Line: 3", the line).
+        what = "; ".join(str(exc).splitlines()[:3])
+        batch.reject(item, f"{item.name}: unreadable {ext.upper()} file: {what}")
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, entity: Entity, group: list[LandedItem]) -> Group:
+    """The group's files share the header read in ``prepare``: DuckDB reads them with it,
+    without sniffing, so that a ragged line is an error that names its line."""
+    header = group[0].header
+    if len(set(header)) != len(header) or "" in header:
+        raise RejectedFile(f"{group[0].name}: header has empty or repeated column names")
+    columns = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in header) + "}"
+    con.execute(
+        "create or replace temp table _text as select * from read_csv(?, delim = ?, "
+        f"header = true, auto_detect = false, columns = {columns}, quote = '\"', "
+        "escape = '\"', filename = ?)",
+        [
+            [str(i.path) for i in group],
+            contract.SOURCES[entity.source].format.delimiter,
+            PATH_COLUMN,
+        ],
+    )
+    yield group, _text_header(con)
+
+
+def _read_jsonl(con: duckdb.DuckDBPyConnection, entity: Entity, group: list[LandedItem]) -> Group:
+    """JSON Lines: every object's keys as text columns, one read per set of keys."""
+    con.execute(
+        "create or replace temp table _json as select json, "
+        f"{PATH_COLUMN} from read_json_objects(?, format = 'newline_delimited', "
+        f"filename = '{PATH_COLUMN}')",
+        [[str(i.path) for i in group]],
+    )
+    by_path = {str(i.path): i for i in group}
+    keys_of = {}
+    for path, keys in con.execute(
+        f"select {PATH_COLUMN}, list(distinct k order by k) from (select {PATH_COLUMN}, "
+        f"unnest(json_keys(json)) as k from _json) group by 1"
+    ).fetchall():
+        keys_of[path] = tuple(keys)
+    by_keys: dict[tuple, list[LandedItem]] = {}
+    for path, item in by_path.items():
+        by_keys.setdefault(keys_of.get(path, ()), []).append(item)
+    for keys, items in by_keys.items():
+        selects = ", ".join(f"json ->> {literal('$.' + k)} as {ident(k)}" for k in keys)
+        con.execute(
+            f"create or replace temp table _text as select {selects or 'null as _empty'}, "
+            f"{PATH_COLUMN} from _json where list_contains(?, {PATH_COLUMN})",
+            [[str(i.path) for i in items]],
+        )
+        yield items, _text_header(con)
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, entity: Entity, group: list[LandedItem]) -> Group:
+    """Parquet: typed values cast to text, one file at a time."""
+    for item in group:
+        con.execute(
+            f"create or replace temp table _typed as select * from read_parquet(?, "
+            f"filename = '{PATH_COLUMN}')",
+            [str(item.path)],
+        )
+        cols = [r[0] for r in con.execute("describe _typed").fetchall() if r[0] != PATH_COLUMN]
+        con.execute(
+            "create or replace temp table _text as select "
+            + ", ".join(f"cast({ident(c)} as varchar) as {ident(c)}" for c in cols)
+            + f", {PATH_COLUMN} from _typed"
+        )
+        yield [item], _text_header(con)
+
+
+def _text_header(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The columns of ``_text`` as read (without the path column)."""
+    return [r[0] for r in con.execute("describe _text").fetchall() if r[0] != PATH_COLUMN]
+
+
+def _append_landed(
+    batch: Batch, ext: str, items: list[LandedItem], header: list[str]
+) -> list[LandedItem]:
+    """Map ``_text`` onto the contract's columns and append it to ``_landed``; files whose
+    header lacks a required column are rejected."""
+    entity = batch.entity
+    by_lower = {h.lower(): h for h in header}
+    missing = [c for c in entity.column_names if c not in by_lower and c not in OPTIONAL_COLUMNS]
+    if missing:
+        for item in items:
+            batch.reject(
+                item,
+                f"{item.name}: missing required column(s) {', '.join(missing)} "
+                f"(header has: {', '.join(header)})",
+            )
+        return []
+    drift = [h for h in header if h.lower() not in entity.column_names and h != "_empty"]
+    columns = [
+        f"t.{ident(by_lower[c])}" if c in by_lower else "null::varchar" for c in entity.column_names
+    ]
+    record = "to_json(struct_pack(" + ", ".join(f"{ident(h)} := t.{ident(h)}" for h in header)
+    extra = (
+        "to_json(struct_pack(" + ", ".join(f"{ident(h)} := t.{ident(h)}" for h in drift) + "))"
+        if drift
+        else "null::json"
+    )
+    first_line = 2 if ext == "csv" else 1
+    batch.con.execute(
+        "insert into _landed select "
+        + ", ".join(columns)
+        + f", p.file, {'false' if ext == 'csv' else 'true'}, t.rowid - f.first_rowid + "
+        f"{first_line}, {record})), {extra} from _text as t "
+        f"inner join _paths as p on p.path = t.{PATH_COLUMN} "
+        f"inner join (select {PATH_COLUMN}, min(rowid) as first_rowid from _text group by 1) "
+        f"as f on f.{PATH_COLUMN} = t.{PATH_COLUMN}"
+    )
+    for item in items:
+        item.drift = drift
+    return items

@@ -1,0 +1,72 @@
+-- The ingestion report (ingest.py): what the loads of a range of extract dates did.
+-- Every query takes the range as two parameters: first and last extract date.
+
+-- name: rows_loaded
+select
+    source,
+    entity,
+    sum(rows_loaded) as rows_loaded
+from raw.load_log
+where status = 'loaded' and extract_date between $1 and $2
+group by all;
+
+-- name: quarantined_by_rule
+-- a row breaking two rules counts under both
+select
+    rule,
+    count(*) as rows_quarantined
+from (
+    select distinct
+        rule,
+        file,
+        line_number
+    from raw.quarantine
+    where extract_date between $1 and $2
+) as broken_rows
+group by rule
+order by rule;
+
+-- name: rows_quarantined
+select count(*) as rows_quarantined
+from (
+    select distinct
+        file,
+        line_number
+    from raw.quarantine
+    where extract_date between $1 and $2
+) as distinct_rows;
+
+-- name: rejected
+select
+    file,
+    message
+from raw.load_log
+where status = 'rejected' and extract_date between $1 and $2
+order by file;
+
+-- name: duplicates
+select
+    file,
+    message
+from raw.load_log
+where status = 'duplicate' and extract_date between $1 and $2
+order by file;
+
+-- name: drift
+select
+    source || '__' || entity as entity,
+    column_name
+from raw.schema_drift
+where extract_date between $1 and $2
+order by entity, column_name;
+
+-- name: entity_days_seen
+select count(*) as entity_days
+from (
+    select distinct
+        source,
+        entity,
+        extract_date
+    from raw.load_log
+    where extract_date between $1 and $2
+) as distinct_rows;

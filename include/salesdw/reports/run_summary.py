@@ -1,0 +1,188 @@
+"""The warehouse part of the run summary: what the last master-data run decided, the MRR
+bridge and the headline KPIs, and the last publication attempt, read back from the build
+warehouse (queries in run_summary.sql)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from salesdw.config import Settings
+from salesdw.reports.sql import queries
+from salesdw.serving.publish import summary_line
+from salesdw.warehouse import connect_read_only, tables
+
+SALES_MARTS = (
+    "rpt_pipeline_funnel",
+    "rpt_forecast_accuracy",
+    "fct_slipped_deals",
+    "rpt_lost_reasons",
+    "rpt_account_coverage",
+    "rpt_support_service",
+)
+"""The marts behind the pipeline, forecast, lost-request, coverage and support lines."""
+
+
+def warehouse_summary(settings: Settings) -> str | None:
+    """The summary's warehouse lines; None before the first build."""
+    con = connect_read_only(settings)
+    if con is None:
+        return None
+    sql = queries("run_summary")
+    with con:
+        present = tables(con)
+        if "marts.dim_clients" not in present:
+            return None
+        run = con.execute(sql["last_match_run"]).fetchone()
+        by_rule = con.execute(sql["records_by_link_rule"]).fetchall()
+        has_bridge = "marts.rpt_mrr_monthly" in present
+        bridge = con.execute(sql["mrr_bridge"]).fetchall()[::-1] if has_bridge else []
+        kpis = con.execute(sql["kpis"]).fetchone() if has_bridge else None
+        more = _sales_lines(con, present) + _publication_lines(con, present, settings)
+    lines = [
+        f"Master data (run {run[0]}): {run[1]:,} client source records -> {run[2]:,} clients "
+        f"({run[3]} new, {run[4]} merged, {run[5]} split this run)",
+        "  records by the link that holds them:",
+    ]
+    lines += [f"    {rule:<36}{n:>9,}" for rule, n in by_rule]
+    lines.append(
+        "  marts: marts.dim_clients, marts.map_client_source_ids, "
+        "marts.client_match_evidence, marts.map_client_ids, marts.client_id_history"
+    )
+    lines += _bridge_lines(bridge) + _kpi_lines(kpis)
+    return "\n".join(lines + more)
+
+
+def _bridge_lines(bridge: list[tuple]) -> list[str]:
+    """The last three months of the MRR bridge, as a table."""
+    if not bridge:
+        return []
+    lines = [
+        "MRR bridge (marts.rpt_mrr_monthly, all segments, reporting currency):",
+        f"  {'month':<8}{'opening':>13}{'new':>11}{'reactiv.':>11}{'expansion':>11}"
+        f"{'contract.':>11}{'churn':>11}{'closing':>13}",
+    ]
+    for month, *amounts in bridge:
+        opening, new, react, exp, contr, churn, closing = (float(a) for a in amounts)
+        lines.append(
+            f"  {month:%Y-%m}  {opening:>13,.0f}{new:>11,.0f}{react:>11,.0f}{exp:>11,.0f}"
+            f"{contr:>11,.0f}{churn:>11,.0f}{closing:>13,.0f}"
+        )
+    return lines
+
+
+def _fmt(value: object, pattern: str) -> str:
+    """A number in ``pattern``, or n/a."""
+    return "n/a" if value is None else format(value, pattern)
+
+
+def _kpi_lines(kpis: tuple | None) -> list[str]:
+    """NRR, GRR, NPS and CAC of the last month."""
+    if not kpis or not kpis[0]:
+        return []
+    month, nrr, grr, nps, cac = kpis
+    return [
+        f"KPIs {month:%Y-%m}: NRR 12 months {_fmt(nrr, '.1%')}, GRR {_fmt(grr, '.1%')}, "
+        f"NPS {_fmt(nps, '.1f')}, CAC {_fmt(cac, ',.0f')} "
+        "(marts.rpt_retention, rpt_nps, rpt_acquisition)"
+    ]
+
+
+def _publication_lines(
+    con: duckdb.DuckDBPyConnection, present: set[str], settings: Settings
+) -> list[str]:
+    """The last publication attempt (from the build warehouse's audit schema) and where BI,
+    file-based tools and auditors find the result."""
+    if "audit.publications" not in present:
+        return []
+    row = con.execute(queries("run_summary")["last_publication"]).fetchone()
+    if row is None:
+        return []
+    pid, status, serves, run, block, warn, failed, location = row
+    lines = [
+        f"Publication {pid}: {status.upper()} ({run} checks: {block} blocking failures, "
+        f"{warn} warnings)"
+    ]
+    for check in json.loads(failed or "[]"):
+        if "error" in check:
+            lines.append(f"  ERROR {check['error']}")
+            continue
+        detail = (
+            f"{check['unexpected_count']:,} unexpected"
+            if check.get("unexpected_count")
+            else f"observed {check.get('observed')}"
+        )
+        sample = check.get("sample") or []
+        example = f"; e.g. {', '.join(sample)}" if sample else ""
+        lines.append(
+            f"  {check['severity']:<5} {check['suite']}: {check['rule']} ({detail}{example})"
+        )
+    if status != "published":
+        lines.append(f"  BI keeps reading publication {serves or '(none yet)'}")
+    lines += [
+        f"  BI database (read-only): {settings.bi_database_path} (`salesdw query`)",
+        f"  Parquet exports: {settings.published_dir / 'current' / 'parquet'}",
+        f"  Data Docs: {Path(location) / 'data_docs' / 'index.html'}",
+        "  Audit trail: `salesdw audit`, or SQL on the audit schema (docs/auditing.md)",
+    ]
+    if "audit.publication_servings" in present or not settings.serve_uri:
+        lines.append(summary_line(con, settings, pid))
+    return lines
+
+
+def _n(value: object, pattern: str = ",.0f") -> str:
+    """A number as float in ``pattern``, or n/a."""
+    return "n/a" if value is None else format(float(value), pattern)
+
+
+def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]:
+    """The pipeline, forecast, lost-request, coverage and support headlines."""
+    if not all(f"marts.{mart}" in present for mart in SALES_MARTS):
+        return []
+    sql = queries("run_summary")
+    funnel = con.execute(sql["pipeline_funnel"]).fetchone()
+    forecast = con.execute(sql["forecast_accuracy"]).fetchone()
+    slipped = con.execute(sql["slipped_deals"]).fetchone()
+    lost = con.execute(sql["lost_reasons"]).fetchall()
+    coverage = con.execute(sql["account_coverage"]).fetchone()
+    support = con.execute(sql["support_service"]).fetchone()
+    lines = []
+    if funnel:
+        month, wins, wins_amount, cycle, cycle_p90, pipeline, weighted = funnel
+        lines.append(
+            f"Pipeline {month:%Y-%m}: win rate {_n(wins, '.1%')} by count, "
+            f"{_n(wins_amount, '.1%')} by amount; sales cycle median {_n(cycle)} d, p90 "
+            f"{_n(cycle_p90)} d; open pipeline {_n(pipeline)} (weighted {_n(weighted)}) "
+            "(marts.rpt_pipeline_funnel)"
+        )
+    if forecast:
+        month, committed, won, accuracy, bias = forecast
+        lines.append(
+            f"Forecast {month:%Y-%m}: {_n(committed)} forecast, {_n(won)} won, accuracy "
+            f"{_n(accuracy, '.1%')}, bias {_n(bias, '+.1%')} (marts.rpt_forecast_accuracy)"
+        )
+    lines.append(
+        f"Deals: {slipped[0]:,} slipped ({slipped[1]:,} twice or more), {slipped[2]:,} stalled "
+        "(marts.fct_slipped_deals)"
+    )
+    if lost:
+        top = ", ".join(f"{group} {count}" for _, group, count, _ in lost[:3])
+        rising = [group for _, group, _, motif in lost if motif] or ["none"]
+        lines.append(
+            f"Lost requests {lost[0][0]:%Y-%m}: {sum(r[2] for r in lost):,}; top reasons {top}; "
+            f"recurring motifs: {', '.join(rising)} (marts.rpt_lost_reasons)"
+        )
+    lines.append(
+        f"Coverage: {coverage[0]:,} orphaned accounts, MRR at risk {_n(coverage[1])}, open "
+        f"pipeline at risk {_n(coverage[2])} (marts.rpt_account_coverage)"
+    )
+    if support:
+        month, tickets, first, first_p90, sla, breached = support
+        lines.append(
+            f"Support {month:%Y-%m}: {tickets:,} tickets, first response median "
+            f"{_n(first, '.1f')} h (p90 {_n(first_p90, '.1f')} h), SLA compliance "
+            f"{_n(sla, '.1%')}, {breached:,} breached (marts.rpt_support_service)"
+        )
+    return lines

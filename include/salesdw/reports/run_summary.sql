@@ -1,0 +1,144 @@
+-- The warehouse part of the run summary (run_summary.py): what the last master-data run
+-- decided, the MRR bridge, the headline KPIs, and the last publication attempt.
+
+-- name: last_match_run
+select
+    run_id,
+    records,
+    clients,
+    clients_created,
+    clients_merged,
+    clients_split
+from mdm.match_runs
+order by run_id desc
+limit 1;
+
+-- name: records_by_link_rule
+select
+    link_rule,
+    count(*) as records
+from marts.map_client_source_ids
+group by all
+order by records desc, link_rule asc;
+
+-- name: mrr_bridge
+-- the last three months, all segments
+select
+    month,
+    opening_mrr,
+    new_mrr,
+    reactivation_mrr,
+    expansion_mrr,
+    contraction_mrr,
+    churn_mrr,
+    closing_mrr
+from marts.rpt_mrr_monthly
+where segment = 'all'
+order by month desc
+limit 3;
+
+-- name: kpis
+select
+    (select max(month) from marts.rpt_mrr_monthly) as month,
+    (
+        select nrr from marts.rpt_retention
+        where window_months = 12
+        order by month desc limit 1
+    ) as nrr,
+    (
+        select grr from marts.rpt_retention
+        where window_months = 12
+        order by month desc limit 1
+    ) as grr,
+    (
+        select nps from marts.rpt_nps
+        where segment = 'all'
+        order by month desc limit 1
+    ) as nps,
+    (
+        select cac from marts.rpt_acquisition
+        where channel = 'all'
+        order by month desc limit 1
+    ) as cac;
+
+-- name: last_publication
+select
+    publication_id,
+    status,
+    serves_publication_id,
+    checks_run,
+    checks_failed_block,
+    checks_failed_warn,
+    failed_checks,
+    location
+from audit.publications
+order by attempted_at desc
+limit 1;
+
+-- name: pipeline_funnel
+select
+    month,
+    win_rate_by_count,
+    win_rate_by_amount,
+    median_sales_cycle_days,
+    p90_sales_cycle_days,
+    pipeline_amount,
+    weighted_pipeline_amount
+from marts.rpt_pipeline_funnel
+where segment = 'all' and owner_crm_user_id = 'all' and pipeline_stage = 'all'
+order by month desc
+limit 1;
+
+-- name: forecast_accuracy
+select
+    month,
+    forecast_amount,
+    actual_amount,
+    forecast_accuracy,
+    forecast_bias
+from marts.rpt_forecast_accuracy
+where team = 'all' and owner_crm_user_id = 'all'
+order by month desc
+limit 1;
+
+-- name: slipped_deals
+select
+    count(*) filter (where slip_count > 0) as slipped,
+    count(*) filter (where is_repeat_slipper) as slipped_twice,
+    count(*) filter (where is_stalled) as stalled
+from marts.fct_slipped_deals;
+
+-- name: lost_reasons
+with latest as (
+    select max(month) as month from marts.rpt_lost_reasons
+)
+
+select
+    reasons.month,
+    reasons.reason_group,
+    reasons.lost_requests,
+    reasons.is_recurring_motif
+from marts.rpt_lost_reasons as reasons
+inner join latest on reasons.month = latest.month
+where reasons.segment = 'all'
+order by reasons.lost_requests desc, reasons.reason_group asc;
+
+-- name: account_coverage
+select
+    count(*) filter (where is_orphaned) as orphaned,
+    sum(mrr_at_risk) as mrr_at_risk,
+    sum(open_pipeline_at_risk) as open_pipeline_at_risk
+from marts.rpt_account_coverage;
+
+-- name: support_service
+select
+    month,
+    tickets,
+    median_first_response_hours,
+    p90_first_response_hours,
+    sla_compliance,
+    breached_tickets
+from marts.rpt_support_service
+where priority = 'all'
+order by month desc
+limit 1;
