@@ -1,5 +1,6 @@
 """Serving through real Airflow runs (`salesdw run`) into the real PostgreSQL: three
-publications while four reader processes read as a director, one of them failing the gate;
+publications while four reader processes read (as a data engineer, who reads the marts and
+the audit), one of them failing the gate;
 every rep's rows against the published DuckDB file read directly; a rep who leaves loses
 the login at the next publication; access check after it all."""
 
@@ -141,7 +142,7 @@ def scenario(tmp_path_factory):
         )
         out["manager"], out["team"] = manager, team
         logins.add_login(settings, serving.login("mgr"), "sales_manager", crm_user_id=manager)
-        for role in ("director", "finance", "auditor"):
+        for role in ("director", "finance", "auditor", "data_engineer"):
             logins.add_login(settings, serving.login(role), role)
         ((leaver, employee),) = _duck(
             home,
@@ -160,7 +161,7 @@ def scenario(tmp_path_factory):
                     "127.0.0.1",
                     "5432",
                     database,
-                    serving.login("director"),
+                    serving.login("data_engineer"),
                     str(stop),
                     str(base / f"reader{i}.json"),
                     ",".join(CHECKED),
