@@ -74,15 +74,21 @@ def run_airflow_cli(settings: Settings, args: list[str]) -> int:
 
 
 def airflow_python(
-    settings: Settings, module: str, args: list[str], landing: str | None, log_path: Path
+    settings: Settings,
+    module: str,
+    args: list[str],
+    landing: str | None,
+    log_path: Path,
+    extra_env: dict[str, str] | None = None,
 ) -> int:
-    """Run ``python -m module args`` with this home's Airflow environment; output to a log."""
+    """Run ``python -m module args`` with this home's Airflow environment (plus
+    ``extra_env``); output to a log."""
     ensure_airflow_home(settings)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("a", encoding="utf-8") as fh:
         return subprocess.call(
             [sys.executable, "-m", module, *args],
-            env=airflow_env(settings, landing),
+            env={**airflow_env(settings, landing), **(extra_env or {})},
             stdout=fh,
             stderr=subprocess.STDOUT,
         )

@@ -17,7 +17,7 @@ import os
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, task
 
 from salesdw import contract
-from salesdw.orchestration.names import POOL
+from salesdw.orchestration.names import POOL, dag_start_date
 
 
 def asset_for(entity: contract.Entity) -> Asset:
@@ -31,8 +31,7 @@ def asset_for(entity: contract.Entity) -> Asset:
 
 def start_date() -> dt.datetime:
     """First data interval: SALESDW_DAG_START_DATE (YYYY-MM-DD), default 2026-01-01, UTC."""
-    text = os.environ.get("SALESDW_DAG_START_DATE", "2026-01-01")
-    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+    return dt.datetime.combine(dag_start_date(), dt.time(), tzinfo=dt.UTC)
 
 
 DAILY = CronDataIntervalTimetable("0 0 * * *", timezone="UTC")

@@ -10,8 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesdw.config import Settings
+from salesdw.connectors import from_settings
+from salesdw.contract import all_entities
 from salesdw.orchestration.airflow_home import airflow_python
-from salesdw.orchestration.names import INGEST_DAG_IDS, TRANSFORM_DAG_ID
+from salesdw.orchestration.names import (
+    INGEST_DAG_IDS,
+    START_DATE_ENV,
+    TRANSFORM_DAG_ID,
+    dag_start_date,
+)
 from salesdw.reports.ingest import IngestSummary, ingest_summary
 from salesdw.reports.run_summary import warehouse_summary
 
@@ -113,6 +120,18 @@ def run_pipeline(
         end,
         summary.log_path,
     )
+    # A first load is usually history: the DAGs must cover the range asked for, even when it
+    # starts before their configured start date (which only matters to the scheduler).
+    dag_start = dag_start_date()
+    extra_env = {}
+    if start < dag_start:
+        log.info(
+            "the range starts before %s=%s: its DAG runs start on %s",
+            START_DATE_ENV,
+            dag_start,
+            start,
+        )
+        extra_env[START_DATE_ENV] = start.isoformat()
     code = airflow_python(
         settings,
         "salesdw.orchestration.dagrun",
@@ -128,6 +147,7 @@ def run_pipeline(
         ],
         landing,
         summary.log_path,
+        extra_env,
     )
     if result_path.exists():
         for line in result_path.read_text(encoding="utf-8").splitlines():
@@ -138,6 +158,30 @@ def run_pipeline(
     if code != 0:
         summary.error = f"the Airflow runner exited with code {code}; see {summary.log_path}"
     summary.ingest = ingest_summary(settings, start, end)
+    if summary.error is None:
+        summary.error = nothing_processed(settings, landing, start, end, summary.ingest)
     summary.warehouse = warehouse_summary(settings)
     summary.seconds = time.perf_counter() - began
     return summary
+
+
+def nothing_processed(
+    settings: Settings, landing: str, start: dt.date, end: dt.date, ingest: IngestSummary
+) -> str | None:
+    """An error when files landed in [start, end] but no load saw any of them: such a run
+    must never read as a success (None when something was processed, or nothing landed)."""
+    if ingest.files_seen:
+        return None
+    connector = from_settings(settings, landing)
+    day = start
+    while day <= end:
+        for entity in all_entities():
+            files = connector.list_files(entity.source, entity.name, day)
+            if files:
+                return (
+                    f"files landed from {start} to {end} (e.g. {files[0].relative_path}) but "
+                    "no DAG run loaded, rejected or skipped any of them; check that the DAG "
+                    f"runs covered these dates ({START_DATE_ENV}) and the Airflow output"
+                )
+        day += dt.timedelta(days=1)
+    return None

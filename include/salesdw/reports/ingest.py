@@ -29,6 +29,8 @@ class IngestSummary:
     drift: list[tuple[str, str]] = field(default_factory=list)
     """(entity, column)."""
     entity_days_without_file: int = 0
+    files_seen: int = 0
+    """Load-log entries (loaded, rejected or skipped files) with an extract date in range."""
 
     def render(self) -> str:
         """The report as `salesdw run` prints it."""
@@ -78,6 +80,7 @@ def ingest_summary(settings: Settings, start: dt.date, end: dt.date) -> IngestSu
         summary.duplicates = con.execute(sql["duplicates"], args).fetchall()
         summary.drift = con.execute(sql["drift"], args).fetchall()
         seen = con.execute(sql["entity_days_seen"], args).fetchone()[0]
+        summary.files_seen = con.execute(sql["files_seen"], args).fetchone()[0]
     days = (end - start).days + 1
     summary.entity_days_without_file = days * len(contract.all_entities()) - seen
     return summary

@@ -70,3 +70,8 @@ from (
     from raw.load_log
     where extract_date between $1 and $2
 ) as distinct_rows;
+
+-- name: files_seen
+select count(*)
+from raw.load_log
+where extract_date between ? and ?;
