@@ -1,10 +1,10 @@
 {#
     One row per ERP subscription and month in which it is active on the month's last day
-    (KPI-DEFINITIONS: MRR), with its monthly value in the reporting currency. An annual amount counts 1/12 a month; one-off lines are not
-    recurring and are left out. end_date is the last day of service, inclusive; an open
-    subscription runs to the as-of month (the month of the latest ERP extract, or var
-    mrr_as_of). Foreign amounts are converted at the month-end rate: the last rate published
-    on or before the month's last day (seeded by ERP exchange_rates, EUR per unit).
+    (KPI-DEFINITIONS: MRR), with its monthly value in the reporting currency. An annual
+    amount counts 1/12 a month; one-off lines are not recurring and are left out. end_date
+    is the last day of service, inclusive; an open subscription runs to the as-of month
+    (int_as_of). Foreign amounts are converted at the month-end rate: the last rate
+    published on or before the month's last day (seeded by ERP exchange_rates, EUR per unit).
 #}
 
 with
@@ -23,12 +23,7 @@ rates as (
 
 as_of as (
 
-    select
-        date_trunc('month', coalesce(
-            {% if var('mrr_as_of', none) %}date '{{ var("mrr_as_of") }}'{% else %}null{% endif %},
-            max(_extract_date)
-        ))::date as as_of_month
-    from subscriptions
+    select * from {{ ref('int_as_of') }}
 
 ),
 

@@ -4,9 +4,9 @@
     reason group of the seed has a row every month, zero included, so that shares compare.
     - lost_requests: lost opportunities, disqualified leads and refused quotes of the month
       with that reason group (fct_lost_requests);
-    - closed_requests: every request decided in the month, whatever the outcome: won and lost
-      opportunities, converted and disqualified leads, accepted and refused quotes (expired
-      quotes were never decided);
+    - closed_requests: every request decided in the month, whatever the outcome
+      (int_requests_closed: won and lost opportunities, converted and disqualified leads,
+      accepted and refused quotes; expired quotes were never decided);
     - lost_rate = lost_requests / closed_requests; share_of_losses = lost_requests / all the
       month's lost requests of the segment;
     - is_recurring_motif: the share of losses rose three months in a row, or exceeds its
@@ -22,34 +22,13 @@ lost as (
 
 ),
 
-opportunities as (
+closed as (
 
-    select * from {{ ref('int_opportunities_enriched') }}
-
-),
-
-leads as (
-
-    select * from {{ ref('stg_crm__leads') }}
-
-),
-
-quotes as (
-
-    select * from {{ ref('stg_erp__quotes') }}
-
-),
-
-client_map as (
-
-    select * from {{ ref('map_client_source_ids') }}
-    where source_system = 'erp' and source_entity = 'customers'
-
-),
-
-clients as (
-
-    select * from {{ ref('dim_clients') }}
+    select
+        closed_month as month,
+        segment
+    from {{ ref('int_requests_closed') }}
+    where closed_at is not null
 
 ),
 
@@ -58,36 +37,6 @@ reasons as (
     select distinct reason_group from {{ ref('lost_reasons') }}
     union
     select 'other' as reason_group
-
-),
-
-closed as (
-
-    select
-        date_trunc('month', closed_at)::date as month,
-        segment
-    from opportunities
-    where is_closed and closed_at is not null
-
-    union all
-
-    select
-        date_trunc('month', updated_at)::date as month,
-        'unknown' as segment
-    from leads
-    where status in ('converted', 'disqualified')
-
-    union all
-
-    select
-        date_trunc('month', quotes.updated_at)::date as month,
-        coalesce(clients.segment, 'unknown') as segment
-    from quotes
-    left join client_map
-        on quotes.erp_customer_id = client_map.source_id
-    left join clients
-        on client_map.client_id = clients.client_id
-    where quotes.status in ('accepted', 'refused')
 
 ),
 

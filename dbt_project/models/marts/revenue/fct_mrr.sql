@@ -27,8 +27,7 @@ client_map as (
 
 as_of as (
 
-    -- the month of the latest ERP extract (or var mrr_as_of)
-    select coalesce(max(as_of_month), max(month)) as as_of_month from subscription_months
+    select * from {{ ref('int_as_of') }}
 
 ),
 

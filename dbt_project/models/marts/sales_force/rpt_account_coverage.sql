@@ -55,9 +55,9 @@ client_360 as (
 
 ),
 
-opportunities as (
+open_deals as (
 
-    select * from {{ ref('int_opportunities_enriched') }}
+    select * from {{ ref('int_open_pipeline') }}
 
 ),
 
@@ -75,7 +75,7 @@ contacts as (
 
 as_of as (
 
-    select max(as_of_date) as as_of_date from reps
+    select * from {{ ref('int_as_of') }}
 
 ),
 
@@ -107,8 +107,7 @@ open_pipeline as (
         crm_account_id,
         sum(amount_reporting) as open_pipeline_amount,
         count(*) as open_opportunities
-    from opportunities
-    where not is_closed
+    from open_deals
     group by crm_account_id
 
 ),

@@ -2,7 +2,7 @@
     Rep turnover per year (KPI-DEFINITIONS.md, Sales force and coverage), from the ERP
     employee table, sales roles only (SDR, MDR, AE, manager; `other` is not sales staff).
     Grain: one row per calendar year, from the first hire to the as-of year (the current
-    year runs to the as-of date of int_sales_reps_joined).
+    year runs to the as-of date, int_as_of).
     headcount_start: employed as 1 January begins (hired before it, not left before it);
     headcount_end: employed at the year's end (or the as-of date); leavers: leave date in
     the year and on or before the as-of date; turnover_rate = leavers / average of the two
@@ -20,8 +20,8 @@ employees as (
 
 as_of as (
 
-    -- the warehouse's as-of date, not the employees' own latest extract (see int_sales_reps_joined)
-    select max(as_of_date) as as_of_date from {{ ref('int_sales_reps_joined') }}
+    -- the warehouse's as-of date, not the employees' own latest extract
+    select * from {{ ref('int_as_of') }}
 
 ),
 
