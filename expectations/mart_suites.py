@@ -27,8 +27,16 @@ import pandas as pd
 E = gx.expectations
 BLOCK, WARN = "block", "warn"
 
-BRIDGE_TERMS = ("new_mrr", "reactivation_mrr", "expansion_mrr", "contraction_mrr", "churn_mrr")
-"""Signed movements: contraction and churn are stored negative (rpt_mrr_monthly's YAML)."""
+BRIDGE_TERMS = (
+    "new_mrr",
+    "reactivation_mrr",
+    "expansion_mrr",
+    "contraction_mrr",
+    "churn_mrr",
+    "fx_mrr",
+)
+"""Signed movements: contraction and churn are stored negative, fx either sign
+(rpt_mrr_monthly's YAML)."""
 
 
 def _meta(severity: str, rule: str, **extra) -> dict:

@@ -41,6 +41,7 @@ def test_a_broken_bridge_month_is_the_one_unexpected_row(suites, tmp_path):
             "expansion_mrr": [0.0, 0.0],
             "contraction_mrr": [-5.0, 0.0],
             "churn_mrr": [0.0, 0.0],
+            "fx_mrr": [0.0, 0.0],
             "closing_mrr": [105.0, 130.0],
         }
     )
