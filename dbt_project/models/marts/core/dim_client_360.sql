@@ -149,8 +149,10 @@ pipeline as (
 
     select
         client_id,
-        sum(amount_reporting) as open_pipeline_amount,
-        count(*) as open_opportunities
+        sum(pipeline_amount) as open_pipeline_amount,
+        count(*) filter (where not is_past_due) as open_opportunities,
+        sum(past_due_amount) as past_due_pipeline_amount,
+        count(*) filter (where is_past_due) as past_due_opportunities
     from open_pipeline
     where client_id is not null
     group by client_id
@@ -190,6 +192,8 @@ joined as (
         coalesce(ticket_health.sla_breaches_90_days, 0) as sla_breaches_90_days,
         coalesce(pipeline.open_pipeline_amount, 0)::decimal(18, 2) as open_pipeline_amount,
         coalesce(pipeline.open_opportunities, 0) as open_opportunities,
+        coalesce(pipeline.past_due_pipeline_amount, 0)::decimal(18, 2) as past_due_pipeline_amount,
+        coalesce(pipeline.past_due_opportunities, 0) as past_due_opportunities,
         last_activity.last_activity_date,
         as_of.as_of_date
     from clients

@@ -8,7 +8,9 @@
       opportunities that entered the stage in the month and later reached a later stage (won
       counts, lost does not; skipped stages count as reached) / those that entered it;
       regressions out of the stage in the month; time in stage (median, p75, p90 days) of
-      the visits that ended in the month; pipeline and weighted pipeline at the month's end;
+      the visits that ended in the month; pipeline and weighted pipeline at the month's end,
+      and apart from them the past-due deals (expected close date, as known at the month's
+      end, before the month: macros/past_due.sql), count and amount;
     - on `all` rows: win rate by count (won / won + lost closed in the month) and by amount,
       sales cycle of the deals won in the month (median and p90 days from creation to close),
       pipeline and weighted pipeline at the month's end, opportunities created.
@@ -36,6 +38,21 @@ opportunities as (
 stages as (
 
     select * from {{ ref('crm_stages') }}
+
+),
+
+close_date_changes as (
+
+    select
+        crm_opportunity_id,
+        changed_at,
+        new_value::date as expected_close_date
+    from {{ ref('int_opportunity_changes_reconciled') }}
+    where field = 'expected_close_date'
+    -- two changes at one instant (one inferred, one recorded): the later in the history wins
+    qualify row_number() over (
+        partition by crm_opportunity_id, changed_at order by change_number desc
+    ) = 1
 
 ),
 
@@ -92,7 +109,7 @@ stage_entries as (
 
 ),
 
-month_end_stock as (
+open_at_month_end as (
 
     select
         months.month,
@@ -123,6 +140,22 @@ month_end_stock as (
 
 ),
 
+month_end_stock as (
+
+    -- the expected close date as the histories knew it at the month's end decides past due
+    select
+        open_at_month_end.*,
+        {{ is_past_due('close_date_changes.expected_close_date', 'open_at_month_end.month') }}
+            as is_past_due
+    from open_at_month_end
+    asof left join close_date_changes
+        on
+            open_at_month_end.crm_opportunity_id = close_date_changes.crm_opportunity_id
+            and (open_at_month_end.month + interval 1 month)::timestamp
+            > close_date_changes.changed_at
+
+),
+
 month_end_stock_with_total as (
 
     select * from month_end_stock
@@ -147,6 +180,8 @@ events as (
         null::varchar as open_opportunity_id,
         null::decimal(18, 2) as open_amount,
         null::decimal(18, 4) as weighted_amount,
+        null::varchar as past_due_opportunity_id,
+        null::decimal(18, 2) as past_due_amount,
         null::varchar as won_opportunity_id,
         null::varchar as lost_opportunity_id,
         null::decimal(18, 2) as won_amount,
@@ -179,15 +214,18 @@ events as (
 
     union all by name
 
-    -- the month-end pipeline, per stage and once more for the `all` stage
+    -- the month-end pipeline, per stage and once more for the `all` stage; past-due deals
+    -- are counted apart, neither current nor weighted pipeline
     select
         month,
         segment,
         owner_crm_user_id,
         pipeline_stage,
-        crm_opportunity_id as open_opportunity_id,
-        amount_reporting as open_amount,
-        weighted_amount
+        case when not is_past_due then crm_opportunity_id end as open_opportunity_id,
+        case when not is_past_due then amount_reporting end as open_amount,
+        case when not is_past_due then weighted_amount end as weighted_amount,
+        case when is_past_due then crm_opportunity_id end as past_due_opportunity_id,
+        case when is_past_due then amount_reporting end as past_due_amount
     from month_end_stock_with_total
 
     union all by name
@@ -238,6 +276,8 @@ aggregated as (
         count(distinct open_opportunity_id) as open_opportunities,
         coalesce(sum(open_amount), 0) as pipeline_amount,
         coalesce(sum(weighted_amount), 0) as weighted_pipeline_amount,
+        count(distinct past_due_opportunity_id) as past_due_opportunities,
+        coalesce(sum(past_due_amount), 0) as past_due_amount,
         count(distinct won_opportunity_id) as won_opportunities,
         count(distinct lost_opportunity_id) as lost_opportunities,
         coalesce(sum(won_amount), 0) as won_amount,
@@ -271,6 +311,8 @@ final as (
         open_opportunities,
         pipeline_amount::decimal(18, 2) as pipeline_amount,
         weighted_pipeline_amount::decimal(18, 2) as weighted_pipeline_amount,
+        past_due_opportunities,
+        past_due_amount::decimal(18, 2) as past_due_amount,
         won_opportunities,
         lost_opportunities,
         round(won_opportunities / nullif(won_opportunities + lost_opportunities, 0), 4)::double
