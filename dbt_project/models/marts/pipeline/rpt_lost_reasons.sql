@@ -11,7 +11,9 @@
       month's lost requests of the segment;
     - is_recurring_motif: the share of losses rose three months in a row, or exceeds its
       average over the 12 months before by more than var lost_reason_motif_margin (absolute,
-      0.1 = 10 points; that average needs at least 3 months of history).
+      0.1 = 10 points; that average needs at least 3 months of history), and the group counts
+      at least var lost_reason_motif_min_requests lost requests that month (one lost request
+      is not a motif).
 #}
 
 with
@@ -159,11 +161,15 @@ final as (
         round(lost_rate, 4)::double as lost_rate,
         round(share_of_losses, 4)::double as share_of_losses,
         round(average_share_12_months, 4)::double as average_share_12_months,
-        coalesce(has_risen_3_months, false)
-        or coalesce(
-            months_of_history >= 3
-            and share_of_losses > average_share_12_months + {{ var('lost_reason_motif_margin') }},
-            false
+        lost_requests >= {{ var('lost_reason_motif_min_requests') }}
+        and (
+            coalesce(has_risen_3_months, false)
+            or coalesce(
+                months_of_history >= 3
+                and share_of_losses
+                > average_share_12_months + {{ var('lost_reason_motif_margin') }},
+                false
+            )
         ) as is_recurring_motif
     from trends
 

@@ -14,6 +14,10 @@
     - on `all` rows: win rate by count (won / won + lost closed in the month) and by amount,
       sales cycle of the deals won in the month (median and p90 days from creation to close),
       pipeline and weighted pipeline at the month's end, opportunities created.
+    is_complete: a stage row's entry cohort has had the stage's 90th percentile of time in
+    stage since the month's end to move on (until then its conversion reads low only because
+    the deals had no time); an `all` row's month has ended. Conversions of an incomplete
+    cohort are published, flagged, and the semantic layer leaves them out.
     Weighted pipeline = amount x probability (a fraction): the deal's own probability for its
     current stage, and the CRM stage's default (seed crm_stages) for past month-ends, which
     the CRM does not keep. Visits whose start the histories missed are not in the month-end
@@ -63,6 +67,25 @@ months as (
         (select date_trunc('month', max(as_of_date)) from opportunities),
         interval 1 month
     ))::date as month
+
+),
+
+as_of as (
+
+    select max(as_of_date) as as_of_date from opportunities
+
+),
+
+stage_time_p90 as (
+
+    -- how long a deal usually waits in each stage: an entry cohort is complete once its
+    -- month's end plus that 90th percentile has passed
+    select
+        pipeline_stage,
+        quantile_cont(days_in_stage, 0.9) as p90_days
+    from visits
+    where stage_number <= 5 and days_in_stage is not null and exited_at is not null
+    group by pipeline_stage
 
 ),
 
@@ -294,6 +317,22 @@ aggregated as (
 
 ),
 
+completeness as (
+
+    -- stage rows: the entry cohort has had its stage's p90 time to move on; `all` rows (deals
+    -- closed or won in the month): the month has ended
+    select
+        aggregated.*,
+        last_day(aggregated.month) + to_days(
+            ceil(coalesce(stage_time_p90.p90_days, 0))::integer
+        ) <= as_of.as_of_date as is_complete
+    from aggregated
+    cross join as_of
+    left join stage_time_p90
+        on aggregated.pipeline_stage = stage_time_p90.pipeline_stage
+
+),
+
 final as (
 
     select
@@ -305,9 +344,9 @@ final as (
         converted_opportunities,
         round(converted_opportunities / nullif(entered_opportunities, 0), 4)::double as conversion_rate,
         regressions_out,
-        round(median_days_in_stage, 2)::double as median_days_in_stage,
-        round(p75_days_in_stage, 2)::double as p75_days_in_stage,
-        round(p90_days_in_stage, 2)::double as p90_days_in_stage,
+        round(median_days_in_stage, 2)::decimal(10, 2) as median_days_in_stage,
+        round(p75_days_in_stage, 2)::decimal(10, 2) as p75_days_in_stage,
+        round(p90_days_in_stage, 2)::decimal(10, 2) as p90_days_in_stage,
         open_opportunities,
         pipeline_amount::decimal(18, 2) as pipeline_amount,
         weighted_pipeline_amount::decimal(18, 2) as weighted_pipeline_amount,
@@ -320,10 +359,11 @@ final as (
         won_amount::decimal(18, 2) as won_amount,
         closed_amount::decimal(18, 2) as closed_amount,
         round(won_amount / nullif(closed_amount, 0), 4)::double as win_rate_by_amount,
-        round(median_sales_cycle_days, 2)::double as median_sales_cycle_days,
-        round(p90_sales_cycle_days, 2)::double as p90_sales_cycle_days,
-        created_opportunities
-    from aggregated
+        round(median_sales_cycle_days, 2)::decimal(10, 2) as median_sales_cycle_days,
+        round(p90_sales_cycle_days, 2)::decimal(10, 2) as p90_sales_cycle_days,
+        created_opportunities,
+        is_complete
+    from completeness
 
 )
 

@@ -6,7 +6,9 @@
     headcount_start: employed as 1 January begins (hired before it, not left before it);
     headcount_end: employed at the year's end (or the as-of date); leavers: leave date in
     the year and on or before the as-of date; turnover_rate = leavers / average of the two
-    headcounts.
+    headcounts, over the days observed. A year not over yet (is_partial_year) is also given
+    annualised: turnover_rate x 365 / days observed (KPI-DEFINITIONS.md: the rate quoted to
+    directors is a yearly one); a full year's annualised rate is its turnover_rate.
 #}
 
 with
@@ -48,7 +50,7 @@ bounds as (
 
 ),
 
-final as (
+measured as (
 
     select
         year(bounds.year_start) as year,
@@ -96,6 +98,22 @@ final as (
     from bounds
     cross join employees
     group by bounds.year_start, bounds.year_end
+
+),
+
+final as (
+
+    -- a year not over yet is annualised: its rate over the days observed, scaled to 365
+    select
+        *,
+        date_diff('day', year_start, year_end) + 1 as days_observed,
+        year_end < (year_start + interval 1 year - interval 1 day)::date as is_partial_year,
+        case
+            when year_end < (year_start + interval 1 year - interval 1 day)::date
+                then round(turnover_rate * 365 / (date_diff('day', year_start, year_end) + 1), 4)
+            else turnover_rate
+        end::double as annualised_turnover_rate
+    from measured
 
 )
 

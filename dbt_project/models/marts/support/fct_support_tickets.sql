@@ -74,8 +74,8 @@ final as (
         created_month,
         first_response_at,
         solved_at,
-        round(first_response_minutes, 1)::double as first_response_minutes,
-        round(resolution_minutes, 1)::double as resolution_minutes,
+        round(first_response_minutes, 1)::decimal(12, 1) as first_response_minutes,
+        round(resolution_minutes, 1)::decimal(12, 1) as resolution_minutes,
         sla_first_response_minutes,
         sla_resolution_minutes,
         first_response_at is not null or first_response_due_at < as_of_at
