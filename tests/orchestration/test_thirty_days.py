@@ -86,7 +86,7 @@ def test_thirty_days_through_airflow_match_the_ground_truth(tmp_path):
         # as well as by the dbt tests the transform run passed
         [(bridge_breaks,)] = con.execute(
             "select count(*) from marts.rpt_mrr_monthly where closing_mrr <> opening_mrr "
-            "+ new_mrr + reactivation_mrr + expansion_mrr + contraction_mrr + churn_mrr"
+            "+ new_mrr + reactivation_mrr + expansion_mrr + contraction_mrr + churn_mrr + fx_mrr"
         ).fetchall()
         assert bridge_breaks == 0
         [(months, client_months, keys)] = con.execute(

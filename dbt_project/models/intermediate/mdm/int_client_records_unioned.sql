@@ -42,28 +42,25 @@ first_seen as (
 
     select
         'erp' as source_system,
-        customer_id as source_id,
-        min(_extract_date) as first_seen_on
-    from {{ source('erp', 'customers') }}
-    group by customer_id
+        erp_customer_id as source_id,
+        first_extract_date as first_seen_on
+    from erp_customers
 
     union all
 
     select
         'crm' as source_system,
-        account_id as source_id,
-        min(_extract_date) as first_seen_on
-    from {{ source('crm', 'accounts') }}
-    group by account_id
+        crm_account_id as source_id,
+        first_extract_date as first_seen_on
+    from crm_accounts
 
     union all
 
     select
         'support' as source_system,
-        organization_id as source_id,
-        min(_extract_date) as first_seen_on
-    from {{ source('support', 'organizations') }}
-    group by organization_id
+        support_org_id as source_id,
+        first_extract_date as first_seen_on
+    from support_organizations
 
 ),
 

@@ -2,8 +2,8 @@
     Every current CRM opportunity (deletes applied) with its master client and segment, its
     six-stage position (seed crm_stages), its amount in the reporting currency and its
     probability as a fraction. Amounts are converted at the latest ERP rate on or before the
-    close date (closed deals) or the as-of date (open deals). as_of_date is the latest CRM
-    opportunity extract date. Grain: one row per crm_opportunity_id.
+    close date (closed deals) or the as-of date (open deals). as_of_date comes from int_as_of.
+    Grain: one row per crm_opportunity_id.
 #}
 
 with
@@ -41,7 +41,7 @@ rates as (
 
 as_of as (
 
-    select max(_extract_date) as as_of_date from opportunities
+    select * from {{ ref('int_as_of') }}
 
 ),
 

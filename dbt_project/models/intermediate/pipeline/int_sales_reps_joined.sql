@@ -2,7 +2,7 @@
     Every CRM user with the ERP employee record of the same e-mail (role, team, hire and
     leave dates), and when they left: the ERP leave date once it has passed, else the day the
     CRM deactivated them (left_on). has_left: left_on is known and on or before the as-of
-    date (the latest CRM users or ERP employees extract). Grain: one row per crm_user_id.
+    date (int_as_of). Grain: one row per crm_user_id.
 #}
 
 with
@@ -21,12 +21,7 @@ employees as (
 
 as_of as (
 
-    select greatest(
-        (select max(_extract_date) from users),
-        (select max(_extract_date) from employees),
-        (select max(_extract_date) from {{ ref('stg_crm__opportunities') }}),
-        (select max(_extract_date) from {{ ref('stg_crm__activities') }})
-    ) as as_of_date
+    select * from {{ ref('int_as_of') }}
 
 ),
 

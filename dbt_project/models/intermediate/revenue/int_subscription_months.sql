@@ -1,10 +1,11 @@
 {#
     One row per ERP subscription and month in which it is active on the month's last day
-    (KPI-DEFINITIONS: MRR), with its monthly value in the reporting currency. An annual amount counts 1/12 a month; one-off lines are not
-    recurring and are left out. end_date is the last day of service, inclusive; an open
-    subscription runs to the as-of month (the month of the latest ERP extract, or var
-    mrr_as_of). Foreign amounts are converted at the month-end rate: the last rate published
-    on or before the month's last day (seeded by ERP exchange_rates, EUR per unit).
+    (KPI-DEFINITIONS: MRR), with its monthly value in the contract currency and in the
+    reporting currency. An annual amount counts 1/12 a month; one-off lines are not recurring
+    and are left out. end_date is the last day of service, inclusive; an open subscription
+    runs to the as-of month (int_as_of). Foreign amounts are converted at the month-end rate
+    (int_exchange_rates_monthly). Amounts are decimals throughout, so that a cent never
+    depends on how a float rounds.
 #}
 
 with
@@ -17,18 +18,13 @@ subscriptions as (
 
 rates as (
 
-    select * from {{ ref('stg_erp__exchange_rates') }}
+    select * from {{ ref('int_exchange_rates_monthly') }}
 
 ),
 
 as_of as (
 
-    select
-        date_trunc('month', coalesce(
-            {% if var('mrr_as_of', none) %}date '{{ var("mrr_as_of") }}'{% else %}null{% endif %},
-            max(_extract_date)
-        ))::date as as_of_month
-    from subscriptions
+    select * from {{ ref('int_as_of') }}
 
 ),
 
@@ -43,8 +39,8 @@ recurring as (
         subscriptions.currency,
         case subscriptions.billing_period
             when 'monthly' then subscriptions.amount
-            when 'annual' then subscriptions.amount / 12
-        end as monthly_amount
+            when 'annual' then round(subscriptions.amount / 12, 6)
+        end::decimal(18, 6) as monthly_amount
     from subscriptions
     where
         subscriptions.billing_period in ('monthly', 'annual')
@@ -74,9 +70,7 @@ months as (
 active as (
 
     -- active on the last day of the month
-    select
-        *,
-        last_day(month) as month_end
+    select *
     from months
     where
         start_date <= last_day(month)
@@ -84,61 +78,30 @@ active as (
 
 ),
 
-converted as (
-
-    select
-        active.*,
-        case
-            when active.currency = 'EUR' then 1.0
-            else rates.eur_per_unit
-        end as eur_per_unit
-    from active
-    asof left join rates
-        on
-            active.currency = rates.currency
-            and active.month_end >= rates.rate_date
-
-),
-
-reporting_rate as (
-
-    {% if var('reporting_currency') == 'EUR' %}
-        select
-            active_months.month_end,
-            1.0 as eur_per_reporting_unit
-        from (select distinct month_end from active) as active_months
-    {% else %}
-        select
-            active_months.month_end,
-            rates.eur_per_unit as eur_per_reporting_unit
-        from (select distinct month_end from active) as active_months
-        asof left join rates
-            on
-                rates.currency = '{{ var("reporting_currency") }}'
-                and active_months.month_end >= rates.rate_date
-    {% endif %}
-
-),
-
 final as (
 
     select
-        converted.erp_subscription_id,
-        converted.erp_customer_id,
-        converted.month,
-        converted.as_of_month,
-        converted.billing_period,
-        converted.currency,
-        converted.monthly_amount,
-        converted.eur_per_unit,
-        (round(
-            converted.monthly_amount * converted.eur_per_unit
-            / reporting_rate.eur_per_reporting_unit,
-            2
-        ))::decimal(18, 2) as mrr
-    from converted
-    inner join reporting_rate
-        on converted.month_end = reporting_rate.month_end
+        active.erp_subscription_id,
+        active.erp_customer_id,
+        active.month,
+        active.as_of_month,
+        active.billing_period,
+        active.currency,
+        active.monthly_amount,
+        rates.eur_per_unit,
+        case
+            when active.currency = '{{ var("reporting_currency") }}' then 1.0
+            else rates.reporting_per_unit
+        end::decimal(18, 6) as reporting_per_unit,
+        round(active.monthly_amount * case
+            when active.currency = '{{ var("reporting_currency") }}' then 1.0
+            else rates.reporting_per_unit
+        end, 2)::decimal(18, 2) as mrr
+    from active
+    left join rates
+        on
+            active.currency = rates.currency
+            and active.month = rates.month
 
 )
 

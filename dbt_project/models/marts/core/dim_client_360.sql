@@ -1,7 +1,6 @@
 {#
     One row per master client: the golden record's name, segment and owner, with what sales
-    and customer success look at first. As of the latest extract date of the ERP, CRM and
-    support extracts (`as_of_date`). The health score and its formula are documented in
+    and customer success look at first. As of the warehouse's as-of date (int_as_of). The health score and its formula are documented in
     _core__models.yml and unit-tested.
 #}
 
@@ -37,9 +36,9 @@ surveys as (
 
 ),
 
-opportunities as (
+open_pipeline as (
 
-    select * from {{ ref('stg_crm__opportunities') }}
+    select * from {{ ref('int_open_pipeline') }}
 
 ),
 
@@ -55,20 +54,9 @@ users as (
 
 ),
 
-rates as (
-
-    select * from {{ ref('stg_erp__exchange_rates') }}
-
-),
-
 as_of as (
 
-    select
-        greatest(
-            (select max(_extract_date) from tickets),
-            (select max(_extract_date) from opportunities),
-            (select max(month) from mrr)
-        ) as as_of_date
+    select * from {{ ref('int_as_of') }}
 
 ),
 
@@ -84,22 +72,16 @@ latest_mrr as (
 
 ),
 
-last_month as (
-
-    select max(month) as last_month from mrr
-
-),
-
 tenure as (
 
     select
         mrr.client_id,
         min(mrr.month) filter (where mrr.mrr > 0) as first_active_month,
         bool_or(mrr.category = 'contraction') filter (
-            where mrr.month > last_month.last_month - interval 3 month
+            where mrr.month > as_of.as_of_month - interval 3 month
         ) as contracted_in_3_months
     from mrr
-    cross join last_month
+    cross join as_of
     group by mrr.client_id
 
 ),
@@ -163,40 +145,17 @@ latest_nps as (
 
 ),
 
-open_opportunities as (
-
-    select
-        opportunities.*,
-        as_of.as_of_date
-    from opportunities
-    cross join as_of
-
-),
-
 pipeline as (
 
-    -- in EUR at the latest rate on or before the as-of date
     select
-        crm_records.client_id,
-        sum(
-            opportunities.amount * case
-                when upper(opportunities.currency) = 'EUR' or opportunities.currency is null
-                    then 1.0
-                else rates.eur_per_unit
-            end
-        ) as open_pipeline_amount,
-        count(*) as open_opportunities
-    from open_opportunities as opportunities
-    inner join crm_records
-        on opportunities.crm_account_id = crm_records.crm_account_id
-    asof left join rates
-        on
-            upper(opportunities.currency) = rates.currency
-            and opportunities.as_of_date >= rates.rate_date
-    where
-        opportunities.closed_at is null
-        and not coalesce(opportunities.is_deleted, false)
-    group by crm_records.client_id
+        client_id,
+        sum(pipeline_amount) as open_pipeline_amount,
+        count(*) filter (where not is_past_due) as open_opportunities,
+        sum(past_due_amount) as past_due_pipeline_amount,
+        count(*) filter (where is_past_due) as past_due_opportunities
+    from open_pipeline
+    where client_id is not null
+    group by client_id
 
 ),
 
@@ -233,6 +192,8 @@ joined as (
         coalesce(ticket_health.sla_breaches_90_days, 0) as sla_breaches_90_days,
         coalesce(pipeline.open_pipeline_amount, 0)::decimal(18, 2) as open_pipeline_amount,
         coalesce(pipeline.open_opportunities, 0) as open_opportunities,
+        coalesce(pipeline.past_due_pipeline_amount, 0)::decimal(18, 2) as past_due_pipeline_amount,
+        coalesce(pipeline.past_due_opportunities, 0) as past_due_opportunities,
         last_activity.last_activity_date,
         as_of.as_of_date
     from clients

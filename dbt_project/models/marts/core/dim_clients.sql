@@ -39,18 +39,18 @@ records as (
         record_clients.is_unmatchable,
         record_clients.first_seen_on,
         unioned.updated_at,
-        nullif(trim(unioned.company_name), '') as legal_name,
+        unioned.company_name as legal_name,
         normalized.siren,
         nullif(upper(replace(unioned.vat_number, ' ', '')), '') as vat_number,
-        nullif(trim(unioned.street), '') as billing_street,
+        unioned.street as billing_street,
         normalized.postcode as billing_postal_code,
-        nullif(trim(unioned.city), '') as billing_city,
-        nullif(trim(unioned.country), '') as billing_country,
+        unioned.city as billing_city,
+        unioned.country as billing_country,
         normalized.phone,
         normalized.domains,
-        nullif(trim(unioned.owner_crm_user_id), '') as owner_crm_user_id,
-        nullif(trim(unioned.segment), '') as segment,
-        nullif(trim(unioned.industry), '') as industry
+        unioned.owner_crm_user_id,
+        unioned.segment,
+        unioned.industry
     from record_clients
     left join unioned
         on record_clients.record_key = unioned.record_key

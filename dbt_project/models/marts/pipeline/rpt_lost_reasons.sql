@@ -4,14 +4,16 @@
     reason group of the seed has a row every month, zero included, so that shares compare.
     - lost_requests: lost opportunities, disqualified leads and refused quotes of the month
       with that reason group (fct_lost_requests);
-    - closed_requests: every request decided in the month, whatever the outcome: won and lost
-      opportunities, converted and disqualified leads, accepted and refused quotes (expired
-      quotes were never decided);
+    - closed_requests: every request decided in the month, whatever the outcome
+      (int_requests_closed: won and lost opportunities, converted and disqualified leads,
+      accepted and refused quotes; expired quotes were never decided);
     - lost_rate = lost_requests / closed_requests; share_of_losses = lost_requests / all the
       month's lost requests of the segment;
     - is_recurring_motif: the share of losses rose three months in a row, or exceeds its
       average over the 12 months before by more than var lost_reason_motif_margin (absolute,
-      0.1 = 10 points; that average needs at least 3 months of history).
+      0.1 = 10 points; that average needs at least 3 months of history), and the group counts
+      at least var lost_reason_motif_min_requests lost requests that month (one lost request
+      is not a motif).
 #}
 
 with
@@ -22,34 +24,13 @@ lost as (
 
 ),
 
-opportunities as (
+closed as (
 
-    select * from {{ ref('int_opportunities_enriched') }}
-
-),
-
-leads as (
-
-    select * from {{ ref('stg_crm__leads') }}
-
-),
-
-quotes as (
-
-    select * from {{ ref('stg_erp__quotes') }}
-
-),
-
-client_map as (
-
-    select * from {{ ref('map_client_source_ids') }}
-    where source_system = 'erp' and source_entity = 'customers'
-
-),
-
-clients as (
-
-    select * from {{ ref('dim_clients') }}
+    select
+        closed_month as month,
+        segment
+    from {{ ref('int_requests_closed') }}
+    where closed_at is not null
 
 ),
 
@@ -58,36 +39,6 @@ reasons as (
     select distinct reason_group from {{ ref('lost_reasons') }}
     union
     select 'other' as reason_group
-
-),
-
-closed as (
-
-    select
-        date_trunc('month', closed_at)::date as month,
-        segment
-    from opportunities
-    where is_closed and closed_at is not null
-
-    union all
-
-    select
-        date_trunc('month', updated_at)::date as month,
-        'unknown' as segment
-    from leads
-    where status in ('converted', 'disqualified')
-
-    union all
-
-    select
-        date_trunc('month', quotes.updated_at)::date as month,
-        coalesce(clients.segment, 'unknown') as segment
-    from quotes
-    left join client_map
-        on quotes.erp_customer_id = client_map.source_id
-    left join clients
-        on client_map.client_id = clients.client_id
-    where quotes.status in ('accepted', 'refused')
 
 ),
 
@@ -210,11 +161,15 @@ final as (
         round(lost_rate, 4)::double as lost_rate,
         round(share_of_losses, 4)::double as share_of_losses,
         round(average_share_12_months, 4)::double as average_share_12_months,
-        coalesce(has_risen_3_months, false)
-        or coalesce(
-            months_of_history >= 3
-            and share_of_losses > average_share_12_months + {{ var('lost_reason_motif_margin') }},
-            false
+        lost_requests >= {{ var('lost_reason_motif_min_requests') }}
+        and (
+            coalesce(has_risen_3_months, false)
+            or coalesce(
+                months_of_history >= 3
+                and share_of_losses
+                > average_share_12_months + {{ var('lost_reason_motif_margin') }},
+                false
+            )
         ) as is_recurring_motif
     from trends
 

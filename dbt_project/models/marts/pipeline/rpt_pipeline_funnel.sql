@@ -8,10 +8,16 @@
       opportunities that entered the stage in the month and later reached a later stage (won
       counts, lost does not; skipped stages count as reached) / those that entered it;
       regressions out of the stage in the month; time in stage (median, p75, p90 days) of
-      the visits that ended in the month; pipeline and weighted pipeline at the month's end;
+      the visits that ended in the month; pipeline and weighted pipeline at the month's end,
+      and apart from them the past-due deals (expected close date, as known at the month's
+      end, before the month: macros/past_due.sql), count and amount;
     - on `all` rows: win rate by count (won / won + lost closed in the month) and by amount,
       sales cycle of the deals won in the month (median and p90 days from creation to close),
       pipeline and weighted pipeline at the month's end, opportunities created.
+    is_complete: a stage row's entry cohort has had the stage's 90th percentile of time in
+    stage since the month's end to move on (until then its conversion reads low only because
+    the deals had no time); an `all` row's month has ended. Conversions of an incomplete
+    cohort are published, flagged, and the semantic layer leaves them out.
     Weighted pipeline = amount x probability (a fraction): the deal's own probability for its
     current stage, and the CRM stage's default (seed crm_stages) for past month-ends, which
     the CRM does not keep. Visits whose start the histories missed are not in the month-end
@@ -39,6 +45,21 @@ stages as (
 
 ),
 
+close_date_changes as (
+
+    select
+        crm_opportunity_id,
+        changed_at,
+        new_value::date as expected_close_date
+    from {{ ref('int_opportunity_changes_reconciled') }}
+    where field = 'expected_close_date'
+    -- two changes at one instant (one inferred, one recorded): the later in the history wins
+    qualify row_number() over (
+        partition by crm_opportunity_id, changed_at order by change_number desc
+    ) = 1
+
+),
+
 months as (
 
     select unnest(generate_series(
@@ -46,6 +67,25 @@ months as (
         (select date_trunc('month', max(as_of_date)) from opportunities),
         interval 1 month
     ))::date as month
+
+),
+
+as_of as (
+
+    select max(as_of_date) as as_of_date from opportunities
+
+),
+
+stage_time_p90 as (
+
+    -- how long a deal usually waits in each stage: an entry cohort is complete once its
+    -- month's end plus that 90th percentile has passed
+    select
+        pipeline_stage,
+        quantile_cont(days_in_stage, 0.9) as p90_days
+    from visits
+    where stage_number <= 5 and days_in_stage is not null and exited_at is not null
+    group by pipeline_stage
 
 ),
 
@@ -92,7 +132,7 @@ stage_entries as (
 
 ),
 
-month_end_stock as (
+open_at_month_end as (
 
     select
         months.month,
@@ -123,6 +163,22 @@ month_end_stock as (
 
 ),
 
+month_end_stock as (
+
+    -- the expected close date as the histories knew it at the month's end decides past due
+    select
+        open_at_month_end.*,
+        {{ is_past_due('close_date_changes.expected_close_date', 'open_at_month_end.month') }}
+            as is_past_due
+    from open_at_month_end
+    asof left join close_date_changes
+        on
+            open_at_month_end.crm_opportunity_id = close_date_changes.crm_opportunity_id
+            and (open_at_month_end.month + interval 1 month)::timestamp
+            > close_date_changes.changed_at
+
+),
+
 month_end_stock_with_total as (
 
     select * from month_end_stock
@@ -147,6 +203,8 @@ events as (
         null::varchar as open_opportunity_id,
         null::decimal(18, 2) as open_amount,
         null::decimal(18, 4) as weighted_amount,
+        null::varchar as past_due_opportunity_id,
+        null::decimal(18, 2) as past_due_amount,
         null::varchar as won_opportunity_id,
         null::varchar as lost_opportunity_id,
         null::decimal(18, 2) as won_amount,
@@ -179,15 +237,18 @@ events as (
 
     union all by name
 
-    -- the month-end pipeline, per stage and once more for the `all` stage
+    -- the month-end pipeline, per stage and once more for the `all` stage; past-due deals
+    -- are counted apart, neither current nor weighted pipeline
     select
         month,
         segment,
         owner_crm_user_id,
         pipeline_stage,
-        crm_opportunity_id as open_opportunity_id,
-        amount_reporting as open_amount,
-        weighted_amount
+        case when not is_past_due then crm_opportunity_id end as open_opportunity_id,
+        case when not is_past_due then amount_reporting end as open_amount,
+        case when not is_past_due then weighted_amount end as weighted_amount,
+        case when is_past_due then crm_opportunity_id end as past_due_opportunity_id,
+        case when is_past_due then amount_reporting end as past_due_amount
     from month_end_stock_with_total
 
     union all by name
@@ -238,6 +299,8 @@ aggregated as (
         count(distinct open_opportunity_id) as open_opportunities,
         coalesce(sum(open_amount), 0) as pipeline_amount,
         coalesce(sum(weighted_amount), 0) as weighted_pipeline_amount,
+        count(distinct past_due_opportunity_id) as past_due_opportunities,
+        coalesce(sum(past_due_amount), 0) as past_due_amount,
         count(distinct won_opportunity_id) as won_opportunities,
         count(distinct lost_opportunity_id) as lost_opportunities,
         coalesce(sum(won_amount), 0) as won_amount,
@@ -254,6 +317,22 @@ aggregated as (
 
 ),
 
+completeness as (
+
+    -- stage rows: the entry cohort has had its stage's p90 time to move on; `all` rows (deals
+    -- closed or won in the month): the month has ended
+    select
+        aggregated.*,
+        last_day(aggregated.month) + to_days(
+            ceil(coalesce(stage_time_p90.p90_days, 0))::integer
+        ) <= as_of.as_of_date as is_complete
+    from aggregated
+    cross join as_of
+    left join stage_time_p90
+        on aggregated.pipeline_stage = stage_time_p90.pipeline_stage
+
+),
+
 final as (
 
     select
@@ -265,12 +344,14 @@ final as (
         converted_opportunities,
         round(converted_opportunities / nullif(entered_opportunities, 0), 4)::double as conversion_rate,
         regressions_out,
-        round(median_days_in_stage, 2)::double as median_days_in_stage,
-        round(p75_days_in_stage, 2)::double as p75_days_in_stage,
-        round(p90_days_in_stage, 2)::double as p90_days_in_stage,
+        round(median_days_in_stage, 2)::decimal(10, 2) as median_days_in_stage,
+        round(p75_days_in_stage, 2)::decimal(10, 2) as p75_days_in_stage,
+        round(p90_days_in_stage, 2)::decimal(10, 2) as p90_days_in_stage,
         open_opportunities,
         pipeline_amount::decimal(18, 2) as pipeline_amount,
         weighted_pipeline_amount::decimal(18, 2) as weighted_pipeline_amount,
+        past_due_opportunities,
+        past_due_amount::decimal(18, 2) as past_due_amount,
         won_opportunities,
         lost_opportunities,
         round(won_opportunities / nullif(won_opportunities + lost_opportunities, 0), 4)::double
@@ -278,10 +359,11 @@ final as (
         won_amount::decimal(18, 2) as won_amount,
         closed_amount::decimal(18, 2) as closed_amount,
         round(won_amount / nullif(closed_amount, 0), 4)::double as win_rate_by_amount,
-        round(median_sales_cycle_days, 2)::double as median_sales_cycle_days,
-        round(p90_sales_cycle_days, 2)::double as p90_sales_cycle_days,
-        created_opportunities
-    from aggregated
+        round(median_sales_cycle_days, 2)::decimal(10, 2) as median_sales_cycle_days,
+        round(p90_sales_cycle_days, 2)::decimal(10, 2) as p90_sales_cycle_days,
+        created_opportunities,
+        is_complete
+    from completeness
 
 )
 

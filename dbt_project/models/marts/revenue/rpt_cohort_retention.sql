@@ -28,7 +28,7 @@ cohorts as (
 
 as_of as (
 
-    select max(month) as as_of_month from mrr
+    select * from {{ ref('int_as_of') }}
 
 ),
 

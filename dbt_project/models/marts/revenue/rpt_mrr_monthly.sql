@@ -1,8 +1,9 @@
 {#
     The MRR bridge per month, for all clients and by segment (dim_clients.segment, `unknown`
     when the CRM gives none): opening MRR, each movement, closing MRR, and client counts.
-    closing = opening + new + reactivation + expansion + contraction + churn (the last two
-    negative): tests/assert_mrr_bridge_identity.sql checks it every month.
+    closing = opening + new + reactivation + expansion + contraction + churn + fx
+    (contraction and churn negative; fx, what exchange rates alone moved, either sign):
+    tests/assert_mrr_bridge_identity.sql checks it every month.
 #}
 
 with
@@ -30,6 +31,7 @@ by_segment as (
         mrr.mrr,
         mrr.previous_mrr,
         mrr.movement,
+        mrr.fx_effect,
         mrr.category
     from mrr
     left join clients
@@ -48,6 +50,7 @@ bridge as (
         sum(movement) filter (where category = 'expansion') as expansion_mrr,
         sum(movement) filter (where category = 'contraction') as contraction_mrr,
         sum(movement) filter (where category = 'churn') as churn_mrr,
+        sum(fx_effect) as fx_mrr,
         sum(mrr) as closing_mrr,
         count(*) filter (where mrr > 0) as active_clients,
         count(*) filter (where category = 'new') as new_clients,
@@ -69,6 +72,7 @@ final as (
         cast(coalesce(expansion_mrr, 0) as decimal(18, 2)) as expansion_mrr,
         cast(coalesce(contraction_mrr, 0) as decimal(18, 2)) as contraction_mrr,
         cast(coalesce(churn_mrr, 0) as decimal(18, 2)) as churn_mrr,
+        cast(coalesce(fx_mrr, 0) as decimal(18, 2)) as fx_mrr,
         cast(closing_mrr as decimal(18, 2)) as closing_mrr,
         cast(12 * closing_mrr as decimal(18, 2)) as closing_arr,
         active_clients,

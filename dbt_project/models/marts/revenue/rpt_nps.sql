@@ -1,8 +1,10 @@
 {#
     NPS per month and segment (segment `all` is every client): 100 x (promoters - detractors)
     / responses, promoters 9-10, passives 7-8, detractors 0-6 (KPI-DEFINITIONS.md). A contact
-    (respondent e-mail) counts once per month, with its latest response; contacts are
-    aggregated to the master client of their support organisation, then to the segment.
+    is a person at one organisation (respondent e-mail and support organisation: a shared
+    free-mail address answering for two organisations is two contacts); each counts once per
+    month, with its latest response. Contacts are aggregated to the master client of their
+    support organisation, then to the segment.
     response_rate = clients that responded / clients with MRR > 0 that month (the support
     desk exports responses, not the surveys sent, so clients are the base; documented choice).
 #}
@@ -52,7 +54,8 @@ latest_per_contact as (
     qualify row_number() over (
         partition by
             date_trunc('month', surveys.responded_at),
-            coalesce(surveys.respondent_email, surveys.support_response_id)
+            coalesce(surveys.respondent_email, surveys.support_response_id),
+            surveys.support_org_id
         order by surveys.responded_at desc, surveys.support_response_id desc
     ) = 1
 

@@ -10,8 +10,8 @@
       the one reported. The warehouse knows owners from its first extract on: a spell that
       ended before it is not seen.
     - At risk, for accounts orphaned now: the client's MRR (dim_client_360's current MRR; a client
-      with two CRM accounts shows it on both) and the account's open pipeline (reporting
-      currency).
+      with two CRM accounts shows it on both) and the account's current open pipeline
+      (reporting currency; past-due deals apart, int_open_pipeline).
     - Knowledge captured: CRM activities and activities with notes in the 90 days to the
       as-of date, contacts reached in those 90 days, and known contacts.
 #}
@@ -55,9 +55,9 @@ client_360 as (
 
 ),
 
-opportunities as (
+open_deals as (
 
-    select * from {{ ref('int_opportunities_enriched') }}
+    select * from {{ ref('int_open_pipeline') }}
 
 ),
 
@@ -75,7 +75,7 @@ contacts as (
 
 as_of as (
 
-    select max(as_of_date) as as_of_date from reps
+    select * from {{ ref('int_as_of') }}
 
 ),
 
@@ -105,10 +105,10 @@ open_pipeline as (
 
     select
         crm_account_id,
-        sum(amount_reporting) as open_pipeline_amount,
-        count(*) as open_opportunities
-    from opportunities
-    where not is_closed
+        sum(pipeline_amount) as open_pipeline_amount,
+        count(*) filter (where not is_past_due) as open_opportunities,
+        sum(past_due_amount) as past_due_pipeline_amount
+    from open_deals
     group by crm_account_id
 
 ),
@@ -163,6 +163,7 @@ joined as (
         client_360.mrr as client_mrr,
         coalesce(open_pipeline.open_pipeline_amount, 0) as open_pipeline_amount,
         coalesce(open_pipeline.open_opportunities, 0) as open_opportunities,
+        coalesce(open_pipeline.past_due_pipeline_amount, 0) as past_due_pipeline_amount,
         coalesce(knowledge.activities_90_days, 0) as activities_90_days,
         coalesce(knowledge.notes_90_days, 0) as notes_90_days,
         coalesce(knowledge.contacts_reached_90_days, 0) as contacts_reached_90_days,
@@ -210,6 +211,8 @@ final as (
             as mrr_at_risk,
         (case when is_orphaned then open_pipeline_amount else 0 end)::decimal(18, 2)
             as open_pipeline_at_risk,
+        (case when is_orphaned then past_due_pipeline_amount else 0 end)::decimal(18, 2)
+            as past_due_pipeline_at_risk,
         open_opportunities,
         activities_90_days,
         notes_90_days,

@@ -2,11 +2,13 @@
     Rep turnover per year (KPI-DEFINITIONS.md, Sales force and coverage), from the ERP
     employee table, sales roles only (SDR, MDR, AE, manager; `other` is not sales staff).
     Grain: one row per calendar year, from the first hire to the as-of year (the current
-    year runs to the as-of date of int_sales_reps_joined).
+    year runs to the as-of date, int_as_of).
     headcount_start: employed as 1 January begins (hired before it, not left before it);
     headcount_end: employed at the year's end (or the as-of date); leavers: leave date in
     the year and on or before the as-of date; turnover_rate = leavers / average of the two
-    headcounts.
+    headcounts, over the days observed. A year not over yet (is_partial_year) is also given
+    annualised: turnover_rate x 365 / days observed (KPI-DEFINITIONS.md: the rate quoted to
+    directors is a yearly one); a full year's annualised rate is its turnover_rate.
 #}
 
 with
@@ -20,8 +22,8 @@ employees as (
 
 as_of as (
 
-    -- the warehouse's as-of date, not the employees' own latest extract (see int_sales_reps_joined)
-    select max(as_of_date) as as_of_date from {{ ref('int_sales_reps_joined') }}
+    -- the warehouse's as-of date, not the employees' own latest extract
+    select * from {{ ref('int_as_of') }}
 
 ),
 
@@ -48,7 +50,7 @@ bounds as (
 
 ),
 
-final as (
+measured as (
 
     select
         year(bounds.year_start) as year,
@@ -96,6 +98,22 @@ final as (
     from bounds
     cross join employees
     group by bounds.year_start, bounds.year_end
+
+),
+
+final as (
+
+    -- a year not over yet is annualised: its rate over the days observed, scaled to 365
+    select
+        *,
+        date_diff('day', year_start, year_end) + 1 as days_observed,
+        year_end < (year_start + interval 1 year - interval 1 day)::date as is_partial_year,
+        case
+            when year_end < (year_start + interval 1 year - interval 1 day)::date
+                then round(turnover_rate * 365 / (date_diff('day', year_start, year_end) + 1), 4)
+            else turnover_rate
+        end::double as annualised_turnover_rate
+    from measured
 
 )
 

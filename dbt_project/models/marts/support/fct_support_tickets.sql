@@ -3,8 +3,8 @@
     and resolution times in minutes and its two SLA targets (KPI-DEFINITIONS.md, Support SLA
     compliance). A target is decided once it was met or missed: met when the first response
     (or the resolution) came at or before created_at + the target; missed when it came after,
-    or has not come and the target has passed at the as-of date (the end of the latest
-    ticket extract day). Times are in calendar minutes: the support extract gives no business
+    or has not come and the target has passed at the as-of date (the end of the as-of
+    day, int_as_of). Times are in calendar minutes: the support extract gives no business
     hours schedule. is_answered_late / is_solved_late are the misses whose response or
     resolution did arrive; is_breached is either target missed.
 #}
@@ -26,7 +26,7 @@ client_map as (
 
 as_of as (
 
-    select (max(_extract_date) + interval 1 day)::timestamp as as_of_at from tickets
+    select * from {{ ref('int_as_of') }}
 
 ),
 
@@ -52,7 +52,7 @@ timed as (
         date_diff('second', tickets.created_at, tickets.first_response_at) / 60.0
             as first_response_minutes,
         date_diff('second', tickets.created_at, tickets.solved_at) / 60.0 as resolution_minutes,
-        as_of.as_of_at
+        as_of.as_of_end_at as as_of_at
     from tickets
     cross join as_of
     left join client_map
@@ -74,8 +74,8 @@ final as (
         created_month,
         first_response_at,
         solved_at,
-        round(first_response_minutes, 1)::double as first_response_minutes,
-        round(resolution_minutes, 1)::double as resolution_minutes,
+        round(first_response_minutes, 1)::decimal(12, 1) as first_response_minutes,
+        round(resolution_minutes, 1)::decimal(12, 1) as resolution_minutes,
         sla_first_response_minutes,
         sla_resolution_minutes,
         first_response_at is not null or first_response_due_at < as_of_at

@@ -13,8 +13,9 @@
     - on `all` rows only, the link to churn: clients with a service failure in the month (a
       breached ticket created in it, or a late delivery delivered in it) and, of them, those
       whose MRR churned in one of the next three months (fct_mrr category `churn`), beside the
-      same churn rate for the active clients without a failure. The last three months do not
-      have three months of future yet: their churn rates are partial.
+      same churn rate for the active clients without a failure. A month whose next three
+      months have not all ended by the as-of date (int_as_of) has no such rate yet: null,
+      and is_churn_window_complete false (never a 0 that reads as "nobody churned").
 #}
 
 with
@@ -41,6 +42,12 @@ client_map as (
 mrr as (
 
     select * from {{ ref('fct_mrr') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of') }}
 
 ),
 
@@ -197,10 +204,13 @@ final as (
             when report_rows.priority = 'all'
                 then round(ticket_months.tickets / nullif(churn_link.active_clients, 0), 4)
         end::double as tickets_per_active_client,
-        round(ticket_months.median_first_response_hours, 2)::double as median_first_response_hours,
-        round(ticket_months.p90_first_response_hours, 2)::double as p90_first_response_hours,
-        round(ticket_months.median_resolution_hours, 2)::double as median_resolution_hours,
-        round(ticket_months.p90_resolution_hours, 2)::double as p90_resolution_hours,
+        round(ticket_months.median_first_response_hours, 2)::decimal(10, 2)
+            as median_first_response_hours,
+        round(ticket_months.p90_first_response_hours, 2)::decimal(10, 2)
+            as p90_first_response_hours,
+        round(ticket_months.median_resolution_hours, 2)::decimal(10, 2)
+            as median_resolution_hours,
+        round(ticket_months.p90_resolution_hours, 2)::decimal(10, 2) as p90_resolution_hours,
         coalesce(ticket_months.sla_targets_decided, 0) as sla_targets_decided,
         coalesce(ticket_months.sla_targets_met, 0) as sla_targets_met,
         round(
@@ -212,15 +222,25 @@ final as (
             as delivered_orders,
         case when report_rows.priority = 'all' then coalesce(delivery_months.late_deliveries, 0) end
             as late_deliveries,
-        case when report_rows.priority = 'all' then delivery_months.median_delivery_delay_days end::double
-            as median_delivery_delay_days,
-        case when report_rows.priority = 'all' then delivery_months.p90_delivery_delay_days end::double
-            as p90_delivery_delay_days,
+        case
+            when report_rows.priority = 'all'
+                then round(delivery_months.median_delivery_delay_days, 2)
+        end::decimal(10, 2) as median_delivery_delay_days,
+        case
+            when report_rows.priority = 'all'
+                then round(delivery_months.p90_delivery_delay_days, 2)
+        end::decimal(10, 2) as p90_delivery_delay_days,
         case when report_rows.priority = 'all' then churn_link.active_clients end as active_clients,
         case when report_rows.priority = 'all' then churn_link.clients_with_service_failure end
             as clients_with_service_failure,
         case
             when report_rows.priority = 'all'
+                then last_day(report_rows.month + interval 3 month) <= as_of.as_of_date
+        end as is_churn_window_complete,
+        case
+            when
+                report_rows.priority = 'all'
+                and last_day(report_rows.month + interval 3 month) <= as_of.as_of_date
                 then round(
                     churn_link.failed_clients_churned_3_months
                     / nullif(churn_link.clients_with_service_failure, 0),
@@ -228,7 +248,9 @@ final as (
                 )
         end::double as churn_rate_3_months_after_failure,
         case
-            when report_rows.priority = 'all'
+            when
+                report_rows.priority = 'all'
+                and last_day(report_rows.month + interval 3 month) <= as_of.as_of_date
                 then round(
                     churn_link.other_clients_churned_3_months
                     / nullif(churn_link.clients_without_failure, 0),
@@ -236,6 +258,7 @@ final as (
                 )
         end::double as churn_rate_3_months_without_failure
     from report_rows
+    cross join as_of
     left join ticket_months
         on
             report_rows.month = ticket_months.month

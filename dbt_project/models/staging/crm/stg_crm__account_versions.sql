@@ -10,24 +10,28 @@ with
 source as (
 
     select * from {{ source('crm', 'accounts') }}
+    where updated_at is not null
 
 ),
 
 versions as (
 
+    select * from source
+    -- the same version loaded twice (re-delivery, a later file): the latest load wins
+    {{ latest_version(['account_id', 'updated_at']) }}
+
+),
+
+renamed as (
+
     select
-        trim(account_id) as crm_account_id,
+        account_id as crm_account_id,
         updated_at,
         created_at,
-        nullif(trim(owner_id), '') as owner_crm_user_id,
+        owner_id as owner_crm_user_id,
         _extract_date
-    from source
-    where nullif(trim(account_id), '') is not null and updated_at is not null
-    qualify row_number() over (
-        partition by trim(account_id), updated_at
-        order by _loaded_at desc, _line_number desc
-    ) = 1
+    from versions
 
 )
 
-select * from versions
+select * from renamed

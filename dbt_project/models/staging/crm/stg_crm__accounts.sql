@@ -8,38 +8,38 @@ source as (
 
 latest as (
 
-    select *
+    select
+        *,
+        -- the first extract that carried the record: data, not load time
+        min(_extract_date) over (partition by account_id) as first_extract_date
     from source
-    -- the record with the latest updated_at wins: a re-sent or late row
-    -- with an older updated_at never overwrites a newer one
-    qualify row_number() over (
-        partition by account_id
-        order by updated_at desc nulls last, _loaded_at desc, _line_number desc
-    ) = 1
+    -- the latest updated_at wins: a late row with an older one never overwrites a newer one
+    {{ latest_version('account_id', 'updated_at') }}
 
 ),
 
 renamed as (
 
     select
-        nullif(trim(account_id), '') as crm_account_id,
-        nullif(trim(account_name), '') as account_name,
-        lower(trim(website)) as website,
-        nullif(trim(phone), '') as phone,
-        nullif(trim(billing_street), '') as billing_street,
-        nullif(trim(billing_postal_code), '') as billing_postal_code,
-        nullif(trim(billing_city), '') as billing_city,
-        upper(trim(billing_country)) as billing_country,
-        nullif(trim(siren), '') as siren,
-        nullif(trim(industry), '') as industry,
-        replace(lower(trim(segment)), '-', '_') as segment,
-        nullif(trim(owner_id), '') as owner_crm_user_id,
+        account_id as crm_account_id,
+        account_name,
+        lower(website) as website,
+        phone,
+        billing_street,
+        billing_postal_code,
+        billing_city,
+        upper(billing_country) as billing_country,
+        siren,
+        industry,
+        replace(lower(segment), '-', '_') as segment,
+        owner_id as owner_crm_user_id,
         created_at,
         updated_at,
         coalesce(is_deleted, false) as is_deleted,
         _batch_id,
         _source_file,
-        _extract_date
+        _extract_date,
+        first_extract_date
     from latest
 
 )

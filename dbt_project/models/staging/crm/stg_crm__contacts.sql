@@ -8,27 +8,22 @@ source as (
 
 latest as (
 
-    select *
-    from source
-    -- the record with the latest updated_at wins: a re-sent or late row
-    -- with an older updated_at never overwrites a newer one
-    qualify row_number() over (
-        partition by contact_id
-        order by updated_at desc nulls last, _loaded_at desc, _line_number desc
-    ) = 1
+    select * from source
+    -- the latest updated_at wins: a late row with an older one never overwrites a newer one
+    {{ latest_version('contact_id', 'updated_at') }}
 
 ),
 
 renamed as (
 
     select
-        nullif(trim(contact_id), '') as crm_contact_id,
-        nullif(trim(account_id), '') as crm_account_id,
-        nullif(trim(first_name), '') as first_name,
-        nullif(trim(last_name), '') as last_name,
-        lower(trim(email)) as email,
-        nullif(trim(phone), '') as phone,
-        nullif(trim(job_title), '') as job_title,
+        contact_id as crm_contact_id,
+        account_id as crm_account_id,
+        first_name,
+        last_name,
+        lower(email) as email,
+        phone,
+        job_title,
         updated_at,
         coalesce(is_deleted, false) as is_deleted,
         _batch_id,

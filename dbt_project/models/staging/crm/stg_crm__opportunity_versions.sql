@@ -19,37 +19,33 @@ with
 source as (
 
     select * from {{ source('crm', 'opportunities') }}
+    where updated_at is not null
 
 ),
 
 versions as (
 
-    select *
-    from source
-    where nullif(trim(opportunity_id), '') is not null and updated_at is not null
+    select * from source
     -- the same version loaded twice (re-delivery, a later file): the latest load wins
-    qualify row_number() over (
-        partition by opportunity_id, updated_at
-        order by _loaded_at desc, _line_number desc
-    ) = 1
+    {{ latest_version(['opportunity_id', 'updated_at']) }}
 
 ),
 
 renamed as (
 
     select
-        trim(opportunity_id) as crm_opportunity_id,
+        opportunity_id as crm_opportunity_id,
         updated_at as valid_from,
         lead(updated_at) over (
-            partition by trim(opportunity_id) order by updated_at
+            partition by opportunity_id order by updated_at
         ) as valid_to,
-        nullif(trim(stage), '') as stage,
+        stage,
         expected_close_date,
         amount,
-        upper(trim(currency)) as currency,
+        upper(currency) as currency,
         probability,
-        nullif(trim(forecast_category), '') as forecast_category,
-        nullif(trim(owner_id), '') as owner_crm_user_id,
+        forecast_category,
+        owner_id as owner_crm_user_id,
         closed_at,
         coalesce(is_deleted, false) as is_deleted,
         _extract_date

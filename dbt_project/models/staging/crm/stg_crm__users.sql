@@ -8,24 +8,19 @@ source as (
 
 latest as (
 
-    select *
-    from source
-    -- the record with the latest updated_at wins: a re-sent or late row
-    -- with an older updated_at never overwrites a newer one
-    qualify row_number() over (
-        partition by user_id
-        order by updated_at desc nulls last, _loaded_at desc, _line_number desc
-    ) = 1
+    select * from source
+    -- the latest updated_at wins: a late row with an older one never overwrites a newer one
+    {{ latest_version('user_id', 'updated_at') }}
 
 ),
 
 renamed as (
 
     select
-        nullif(trim(user_id), '') as crm_user_id,
-        nullif(trim(full_name), '') as full_name,
-        lower(trim(email)) as email,
-        nullif(trim(role), '') as role,
+        user_id as crm_user_id,
+        full_name,
+        lower(email) as email,
+        role,
         is_active,
         updated_at,
         _batch_id,

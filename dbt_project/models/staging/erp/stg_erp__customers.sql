@@ -8,37 +8,37 @@ source as (
 
 latest as (
 
-    select *
+    select
+        *,
+        -- the first extract that carried the record: data, not load time
+        min(_extract_date) over (partition by customer_id) as first_extract_date
     from source
-    -- the record with the latest updated_at wins: a re-sent or late row
-    -- with an older updated_at never overwrites a newer one
-    qualify row_number() over (
-        partition by customer_id
-        order by updated_at desc nulls last, _loaded_at desc, _line_number desc
-    ) = 1
+    -- the latest updated_at wins: a late row with an older one never overwrites a newer one
+    {{ latest_version('customer_id', 'updated_at') }}
 
 ),
 
 renamed as (
 
     select
-        nullif(trim(customer_id), '') as erp_customer_id,
-        nullif(trim(company_name), '') as company_name,
-        nullif(trim(siren), '') as siren,
-        nullif(trim(vat_number), '') as vat_number,
-        nullif(trim(address), '') as address,
-        nullif(trim(postal_code), '') as postal_code,
-        nullif(trim(city), '') as city,
-        upper(trim(country)) as country,
-        nullif(trim(phone), '') as phone,
-        lower(trim(email)) as email,
-        lower(trim(website)) as website,
+        customer_id as erp_customer_id,
+        company_name,
+        siren,
+        vat_number,
+        address,
+        postal_code,
+        city,
+        upper(country) as country,
+        phone,
+        lower(email) as email,
+        lower(website) as website,
         created_at,
         updated_at,
         coalesce(is_deleted, false) as is_deleted,
         _batch_id,
         _source_file,
-        _extract_date
+        _extract_date,
+        first_extract_date
     from latest
 
 )

@@ -8,25 +8,20 @@ source as (
 
 latest as (
 
-    select *
-    from source
-    -- the record with the latest updated_at wins: a re-sent or late row
-    -- with an older updated_at never overwrites a newer one
-    qualify row_number() over (
-        partition by employee_id
-        order by updated_at desc nulls last, _loaded_at desc, _line_number desc
-    ) = 1
+    select * from source
+    -- the latest updated_at wins: a late row with an older one never overwrites a newer one
+    {{ latest_version('employee_id', 'updated_at') }}
 
 ),
 
 renamed as (
 
     select
-        nullif(trim(employee_id), '') as erp_employee_id,
-        nullif(trim(full_name), '') as full_name,
-        lower(trim(email)) as email,
-        nullif(trim(role), '') as role,
-        nullif(trim(team), '') as team,
+        employee_id as erp_employee_id,
+        full_name,
+        lower(email) as email,
+        role,
+        team,
         hire_date,
         leave_date,
         monthly_quota,

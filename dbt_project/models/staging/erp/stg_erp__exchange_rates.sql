@@ -8,20 +8,16 @@ source as (
 
 latest as (
 
-    select *
-    from source
+    select * from source
     -- the latest load wins: the source sends no version timestamp
-    qualify row_number() over (
-        partition by currency, rate_date
-        order by _loaded_at desc, _line_number desc
-    ) = 1
+    {{ latest_version(['currency', 'rate_date']) }}
 
 ),
 
 renamed as (
 
     select
-        upper(trim(currency)) as currency,
+        upper(currency) as currency,
         rate_date,
         eur_per_unit,
         _batch_id,

@@ -8,24 +8,19 @@ source as (
 
 latest as (
 
-    select *
-    from source
-    -- the record with the latest updated_at wins: a re-sent or late row
-    -- with an older updated_at never overwrites a newer one
-    qualify row_number() over (
-        partition by invoice_line_id
-        order by updated_at desc nulls last, _loaded_at desc, _line_number desc
-    ) = 1
+    select * from source
+    -- the latest updated_at wins: a late row with an older one never overwrites a newer one
+    {{ latest_version('invoice_line_id', 'updated_at') }}
 
 ),
 
 renamed as (
 
     select
-        nullif(trim(invoice_line_id), '') as erp_invoice_line_id,
-        nullif(trim(invoice_id), '') as erp_invoice_id,
-        nullif(trim(product_id), '') as erp_product_id,
-        nullif(trim(subscription_id), '') as erp_subscription_id,
+        invoice_line_id as erp_invoice_line_id,
+        invoice_id as erp_invoice_id,
+        product_id as erp_product_id,
+        subscription_id as erp_subscription_id,
         quantity,
         unit_price,
         discount_pct,

@@ -8,26 +8,21 @@ source as (
 
 latest as (
 
-    select *
-    from source
-    -- the record with the latest updated_at wins: a re-sent or late row
-    -- with an older updated_at never overwrites a newer one
-    qualify row_number() over (
-        partition by order_id
-        order by updated_at desc nulls last, _loaded_at desc, _line_number desc
-    ) = 1
+    select * from source
+    -- the latest updated_at wins: a late row with an older one never overwrites a newer one
+    {{ latest_version('order_id', 'updated_at') }}
 
 ),
 
 renamed as (
 
     select
-        nullif(trim(order_id), '') as erp_order_id,
-        nullif(trim(customer_id), '') as erp_customer_id,
+        order_id as erp_order_id,
+        customer_id as erp_customer_id,
         order_date,
         promised_date,
         delivered_date,
-        nullif(trim(status), '') as status,
+        status,
         amount_excl_tax,
         updated_at,
         _batch_id,

@@ -8,25 +8,20 @@ source as (
 
 latest as (
 
-    select *
-    from source
-    -- the record with the latest updated_at wins: a re-sent or late row
-    -- with an older updated_at never overwrites a newer one
-    qualify row_number() over (
-        partition by product_id
-        order by updated_at desc nulls last, _loaded_at desc, _line_number desc
-    ) = 1
+    select * from source
+    -- the latest updated_at wins: a late row with an older one never overwrites a newer one
+    {{ latest_version('product_id', 'updated_at') }}
 
 ),
 
 renamed as (
 
     select
-        nullif(trim(product_id), '') as erp_product_id,
-        nullif(trim(product_name), '') as product_name,
-        nullif(trim(family), '') as family,
+        product_id as erp_product_id,
+        product_name,
+        family,
         is_recurring,
-        nullif(trim(billing_period), '') as billing_period,
+        billing_period,
         list_price,
         updated_at,
         _batch_id,

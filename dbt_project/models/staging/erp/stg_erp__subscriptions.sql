@@ -8,29 +8,24 @@ source as (
 
 latest as (
 
-    select *
-    from source
-    -- the record with the latest updated_at wins: a re-sent or late row
-    -- with an older updated_at never overwrites a newer one
-    qualify row_number() over (
-        partition by subscription_id
-        order by updated_at desc nulls last, _loaded_at desc, _line_number desc
-    ) = 1
+    select * from source
+    -- the latest updated_at wins: a late row with an older one never overwrites a newer one
+    {{ latest_version('subscription_id', 'updated_at') }}
 
 ),
 
 renamed as (
 
     select
-        nullif(trim(subscription_id), '') as erp_subscription_id,
-        nullif(trim(customer_id), '') as erp_customer_id,
-        nullif(trim(product_id), '') as erp_product_id,
+        subscription_id as erp_subscription_id,
+        customer_id as erp_customer_id,
+        product_id as erp_product_id,
         start_date,
         end_date,
-        nullif(trim(billing_period), '') as billing_period,
+        billing_period,
         amount,
-        upper(trim(currency)) as currency,
-        nullif(trim(status), '') as status,
+        upper(currency) as currency,
+        status,
         updated_at,
         _batch_id,
         _source_file,

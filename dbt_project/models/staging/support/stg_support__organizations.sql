@@ -8,29 +8,29 @@ source as (
 
 latest as (
 
-    select *
+    select
+        *,
+        -- the first extract that carried the record: data, not load time
+        min(_extract_date) over (partition by organization_id) as first_extract_date
     from source
-    -- the record with the latest updated_at wins: a re-sent or late row
-    -- with an older updated_at never overwrites a newer one
-    qualify row_number() over (
-        partition by organization_id
-        order by updated_at desc nulls last, _loaded_at desc, _line_number desc
-    ) = 1
+    -- the latest updated_at wins: a late row with an older one never overwrites a newer one
+    {{ latest_version('organization_id', 'updated_at') }}
 
 ),
 
 renamed as (
 
     select
-        nullif(trim(organization_id), '') as support_org_id,
-        nullif(trim(name), '') as name,
+        organization_id as support_org_id,
+        name,
         domain_names,
-        nullif(trim(external_id), '') as external_id,
+        external_id,
         created_at,
         updated_at,
         _batch_id,
         _source_file,
-        _extract_date
+        _extract_date,
+        first_extract_date
     from latest
 
 )

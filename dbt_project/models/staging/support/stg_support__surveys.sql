@@ -8,25 +8,20 @@ source as (
 
 latest as (
 
-    select *
-    from source
-    -- the record with the latest responded_at wins: a re-sent or late row
-    -- with an older responded_at never overwrites a newer one
-    qualify row_number() over (
-        partition by response_id
-        order by responded_at desc nulls last, _loaded_at desc, _line_number desc
-    ) = 1
+    select * from source
+    -- the latest responded_at wins: a late row with an older one never overwrites a newer one
+    {{ latest_version('response_id', 'responded_at') }}
 
 ),
 
 renamed as (
 
     select
-        nullif(trim(response_id), '') as support_response_id,
-        nullif(trim(organization_id), '') as support_org_id,
-        lower(trim(respondent_email)) as respondent_email,
+        response_id as support_response_id,
+        organization_id as support_org_id,
+        lower(respondent_email) as respondent_email,
         score,
-        nullif(trim(comment), '') as comment,
+        comment,
         responded_at,
         _batch_id,
         _source_file,

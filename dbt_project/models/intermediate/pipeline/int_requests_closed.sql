@@ -1,0 +1,155 @@
+{#
+    Every request that was decided, whatever the outcome (KPI-DEFINITIONS.md, Lost and refused
+    requests): closed CRM opportunities (won or lost), converted and disqualified CRM leads,
+    accepted and refused ERP quotes (an expired quote was never decided). The lost ones are
+    fct_lost_requests; all of them are the lost-rate denominator of rpt_lost_reasons, so both
+    marts read one client, segment and channel per request.
+
+    request_kind: lost_opportunity, disqualified_lead, refused_quote (is_lost), or
+    won_opportunity, converted_lead, accepted_quote. The client and segment where one is known
+    (leads are not master-data records: segment `unknown`); the channel (a lead's source
+    channel; `unknown` for quotes, whose extract carries none); the rep (none for quotes).
+    closed_at: the opportunity's close time, or the last change of the lead or quote (its
+    conversion, disqualification, acceptance or refusal). Grain: request_kind, request_id.
+#}
+
+with
+
+opportunities as (
+
+    select * from {{ ref('int_opportunities_enriched') }}
+
+),
+
+leads as (
+
+    select * from {{ ref('stg_crm__leads') }}
+
+),
+
+quotes as (
+
+    select * from {{ ref('stg_erp__quotes') }}
+
+),
+
+client_map as (
+
+    select * from {{ ref('map_client_source_ids') }}
+    where source_system = 'erp' and source_entity = 'customers'
+
+),
+
+clients as (
+
+    select * from {{ ref('dim_clients') }}
+
+),
+
+rates as (
+
+    select * from {{ ref('stg_erp__exchange_rates') }}
+
+),
+
+closed_opportunities as (
+
+    select
+        case when opportunities.is_lost then 'lost_opportunity' else 'won_opportunity' end
+            as request_kind,
+        opportunities.crm_opportunity_id as request_id,
+        opportunities.is_lost,
+        opportunities.client_id,
+        opportunities.segment,
+        coalesce(leads.source_channel, 'unknown') as channel,
+        opportunities.owner_crm_user_id,
+        opportunities.closed_at,
+        opportunities.lost_reason as raw_reason,
+        opportunities.lost_reason_detail as reason_detail,
+        opportunities.competitor,
+        opportunities.amount_reporting
+    from opportunities
+    left join leads
+        on opportunities.crm_opportunity_id = leads.converted_crm_opportunity_id
+    where opportunities.is_closed
+    -- a deal converted from two leads keeps the channel of the latest one
+    qualify row_number() over (
+        partition by opportunities.crm_opportunity_id order by leads.created_at desc nulls last
+    ) = 1
+
+),
+
+decided_leads as (
+
+    select
+        case when status = 'disqualified' then 'disqualified_lead' else 'converted_lead' end
+            as request_kind,
+        crm_lead_id as request_id,
+        status = 'disqualified' as is_lost,
+        null as client_id,
+        'unknown' as segment,
+        coalesce(source_channel, 'unknown') as channel,
+        owner_crm_user_id,
+        updated_at as closed_at,
+        disqualification_reason as raw_reason,
+        disqualification_detail as reason_detail,
+        null as competitor,
+        null::decimal(18, 2) as amount_reporting
+    from leads
+    where status in ('converted', 'disqualified')
+
+),
+
+decided_quotes as (
+
+    select
+        case when quotes.status = 'refused' then 'refused_quote' else 'accepted_quote' end
+            as request_kind,
+        quotes.erp_quote_id as request_id,
+        quotes.status = 'refused' as is_lost,
+        client_map.client_id,
+        coalesce(clients.segment, 'unknown') as segment,
+        'unknown' as channel,
+        null as owner_crm_user_id,
+        quotes.updated_at as closed_at,
+        quotes.refusal_reason as raw_reason,
+        quotes.refusal_detail as reason_detail,
+        null as competitor,
+        (quotes.amount * case
+            when quotes.currency = '{{ var("reporting_currency") }}' or quotes.currency is null
+                then 1.0
+            else rates.eur_per_unit
+        end)::decimal(18, 2) as amount_reporting
+    from quotes
+    left join client_map
+        on quotes.erp_customer_id = client_map.source_id
+    left join clients
+        on client_map.client_id = clients.client_id
+    asof left join rates
+        on
+            quotes.currency = rates.currency
+            and quotes.updated_at::date >= rates.rate_date
+    where quotes.status in ('accepted', 'refused')
+
+),
+
+unioned as (
+
+    select * from closed_opportunities
+    union all
+    select * from decided_leads
+    union all
+    select * from decided_quotes
+
+),
+
+final as (
+
+    select
+        *,
+        date_trunc('month', closed_at)::date as closed_month
+    from unioned
+
+)
+
+select * from final
