@@ -2,63 +2,30 @@
 -- than `plausible_history_years` back, or after next year, means an implausible date got
 -- through: one subscription starting in year 0001 made rpt_mrr_monthly 48,768 rows long.
 -- One row per mart and offending month; the publication is blocked on any.
+{%- set monthly_marts = [
+    ('fct_mrr', 'month'),
+    ('rpt_mrr_monthly', 'month'),
+    ('rpt_retention', 'month'),
+    ('rpt_cohort_retention', 'cohort_month'),
+    ('rpt_nps', 'month'),
+    ('rpt_acquisition', 'month'),
+    ('rpt_pipeline_funnel', 'month'),
+    ('rpt_forecast_accuracy', 'month'),
+    ('fct_lost_requests', 'lost_month'),
+    ('fct_support_tickets', 'created_month'),
+    ('rpt_support_service', 'month'),
+] %}
+
 with
 
 months as (
-    select
-        'fct_mrr' as mart,
-        month
-    from {{ ref('fct_mrr') }}
-    union all
-    select
-        'rpt_mrr_monthly' as mart,
-        month
-    from {{ ref('rpt_mrr_monthly') }}
-    union all
-    select
-        'rpt_retention' as mart,
-        month
-    from {{ ref('rpt_retention') }}
-    union all
-    select
-        'rpt_cohort_retention' as mart,
-        cohort_month as month
-    from {{ ref('rpt_cohort_retention') }}
-    union all
-    select
-        'rpt_nps' as mart,
-        month
-    from {{ ref('rpt_nps') }}
-    union all
-    select
-        'rpt_acquisition' as mart,
-        month
-    from {{ ref('rpt_acquisition') }}
-    union all
-    select
-        'rpt_pipeline_funnel' as mart,
-        month
-    from {{ ref('rpt_pipeline_funnel') }}
-    union all
-    select
-        'rpt_forecast_accuracy' as mart,
-        month
-    from {{ ref('rpt_forecast_accuracy') }}
-    union all
-    select
-        'fct_lost_requests' as mart,
-        lost_month as month
-    from {{ ref('fct_lost_requests') }}
-    union all
-    select
-        'fct_support_tickets' as mart,
-        created_month as month
-    from {{ ref('fct_support_tickets') }}
-    union all
-    select
-        'rpt_support_service' as mart,
-        month
-    from {{ ref('rpt_support_service') }}
+    {%- for mart, column in monthly_marts %}
+        select
+            '{{ mart }}' as mart,
+            {{ column }} as month
+        from {{ ref(mart) }}
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 )
 
 select

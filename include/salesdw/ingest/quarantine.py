@@ -123,19 +123,9 @@ def _marked(con) -> int:
 def _mark_resolved(con, ent: contract.Entity, batch_id: str) -> None:
     """Mark the older quarantine rows whose key loaded from this replay, or was quarantined
     again by it (the new quarantine rows then carry the record's current state)."""
-    key_of = " and ".join(
-        f"coalesce(json_extract_string(q.record, '$.{k}'), "
-        f"json_extract_string(q.record, '$.{k.upper()}'))" + " = {side}." + k
-        for k in ent.key
-    )
-    loaded = key_of.replace("{side}", "r")
-    requarantined = " and ".join(
-        f"coalesce(json_extract_string(q.record, '$.{k}'), "
-        f"json_extract_string(q.record, '$.{k.upper()}')) = "
-        f"coalesce(json_extract_string(n.record, '$.{k}'), "
-        f"json_extract_string(n.record, '$.{k.upper()}'))"
-        for k in ent.key
-    )
+    record_key = quarantine_files.record_key
+    loaded = " and ".join(f"{record_key('q', k)} = r.{k}" for k in ent.key)
+    requarantined = " and ".join(f"{record_key('q', k)} = {record_key('n', k)}" for k in ent.key)
     con.execute(
         "update raw.quarantine as q set replayed_at = current_timestamp::timestamp, "
         "replayed_batch_id = ? where q.source = ? and q.entity = ? and q.replayed_at is null "

@@ -64,16 +64,21 @@ def read_records(entity: Entity, path: Path, encoding: str) -> list[dict]:
     return [{k.lower(): v for k, v in row.items() if k is not None} for row in reader]
 
 
+def record_key(alias: str, column: str) -> str:
+    """SQL for one key column of a quarantined record (``<alias>.record``), whose header may
+    have spelled the column in upper case."""
+    return (
+        f"coalesce(json_extract_string({alias}.record, '$.{column}'), "
+        f"json_extract_string({alias}.record, '$.{column.upper()}'))"
+    )
+
+
 def origin_dates(con, entity: Entity, records: list[dict]) -> list[dt.date | None]:
     """For each record, the extract date of the newest quarantined line with the same key,
     replayed or not, so that replaying a file again finds the same dates (None when no
     quarantined line has that key)."""
     keys = [[str(r.get(k) or "").strip() for k in entity.key] for r in records]
-    match = " and ".join(
-        f"coalesce(json_extract_string(q.record, '$.{k}'), "
-        f"json_extract_string(q.record, '$.{k.upper()}')) = k.key[{i + 1}]"
-        for i, k in enumerate(entity.key)
-    )
+    match = " and ".join(f"{record_key('q', k)} = k.key[{i + 1}]" for i, k in enumerate(entity.key))
     found = con.execute(
         "select k.pos, max(q.extract_date) from (select unnest(?) as key, "
         "generate_subscripts(?, 1) as pos) as k inner join raw.quarantine as q "
