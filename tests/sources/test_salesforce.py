@@ -107,19 +107,29 @@ def _by_hand() -> dict:
     such deal ("$1m deal", probability 1000) never reaches the marts.
 
     Worked out from the CSV: 5 deals at the won stage, 4 at the lost stage, 1 open
-    ("Testing Order from Process", amount 210000); less the quarantined won deal: won 4,
-    lost 4, win rate 4 / 8 = 0.5, open pipeline 210000 in one deal.
+    ("Testing Order from Process", amount 210000, expected close 2018-12-19); less the
+    quarantined won deal: won 4, lost 4, win rate 4 / 8 = 0.5.
+
+    The open deal is past due (KPI-DEFINITIONS.md, Pipeline): the opportunity seed alone was
+    synced up to 2019-04-04, so the as-of month starts on 2019-04-01 or later, after its
+    expected close date. Current pipeline: no deal; past-due pipeline: 210000 in one deal.
     """
     deals = [d for d in _seed("opportunity") if float(d["probability"] or 0) <= 100]
     stages = Counter(STAGES[d["stage_name"]] for d in deals)
     open_deals = [d for d in deals if d["is_closed"] != "true"]
+    as_of_month_at_least = dt.date(2019, 4, 1)
+    past_due = [
+        d for d in open_deals if dt.date.fromisoformat(d["close_date"][:10]) < as_of_month_at_least
+    ]
     won, lost = stages["Closed Won"], stages["Closed Lost"]
     return {
         "won": won,
         "lost": lost,
         "win_rate": won / (won + lost),
-        "open_count": len(open_deals),
-        "open_pipeline": sum(Decimal(d["amount"]) for d in open_deals),
+        "open_count": len(open_deals) - len(past_due),
+        "open_pipeline": sum(Decimal(d["amount"]) for d in open_deals if d not in past_due),
+        "past_due_count": len(past_due),
+        "past_due_pipeline": sum(Decimal(d["amount"]) for d in past_due),
         "per_stage": {"won": won, "lost": lost, "project_building": stages["Perception Analysis"]},
     }
 
@@ -129,7 +139,8 @@ def _by_hand() -> dict:
 def test_win_rate_open_pipeline_and_deals_per_stage_equal_the_hand_count(published):
     _, _, outcomes, con = published
     hand = _by_hand()
-    assert hand["won"] == 4 and hand["lost"] == 4 and hand["open_pipeline"] == 210000
+    assert hand["won"] == 4 and hand["lost"] == 4
+    assert (hand["open_count"], hand["past_due_count"], hand["past_due_pipeline"]) == (0, 1, 210000)
     assert [o.rows_quarantined for o in outcomes["opportunities"]] == [0, 1]
     [(won, lost)] = con.execute(
         "select sum(won_opportunities), sum(lost_opportunities) from marts.rpt_pipeline_funnel "
@@ -143,6 +154,16 @@ def test_win_rate_open_pipeline_and_deals_per_stage_equal_the_hand_count(publish
         "order by month desc limit 1"
     ).fetchall()
     assert (open_count, pipeline) == (hand["open_count"], hand["open_pipeline"])
+    [(past_due_count, past_due_amount, as_of_date)] = con.execute(
+        "select past_due_opportunities, past_due_amount, as_of_date "
+        "from marts.rpt_past_due_pipeline "
+        "where past_due_age_band = 'all' and segment = 'all' and owner_crm_user_id = 'all'"
+    ).fetchall()
+    assert as_of_date >= dt.date(2019, 4, 4)
+    assert (past_due_count, past_due_amount) == (
+        hand["past_due_count"],
+        hand["past_due_pipeline"],
+    )
     per_stage = dict(
         con.execute(
             "select pipeline_stage, count(distinct crm_opportunity_id) "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 import psycopg2
@@ -95,5 +96,6 @@ def test_zendesk_first_response_times_and_counts(pg_database, tmp_path, monkeypa
     assert round(expected["11071"], 2) == 1014.85
     assert marts.keys() == expected.keys()
     for ticket_id, minutes in expected.items():
-        # the mart keeps minutes to one decimal
-        assert marts[ticket_id] == round(minutes, 1), ticket_id
+        # the mart keeps minutes to one decimal, half away from zero (1014.85 -> 1014.9)
+        tenth = Decimal(str(minutes)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        assert marts[ticket_id] == tenth, ticket_id

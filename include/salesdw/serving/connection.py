@@ -15,8 +15,13 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 LOCK_TIMEOUT_MS = 200
-"""How long a swap waits for one lock before it gives way and retries: below PostgreSQL's
-deadlock_timeout (1 s), so a reader caught between two locks never becomes the victim."""
+"""How long a swap's first attempt waits for one lock before it gives way and retries: below
+PostgreSQL's deadlock_timeout (1 s), so a reader caught between two locks is not the victim."""
+MAX_LOCK_TIMEOUT_MS = 10_000
+"""Each retry waits twice as long, up to this: a reader's statement that runs longer than
+the first wait (a large view on a busy machine) is waited for, not retried against forever.
+Past deadlock_timeout, a deadlock between the swap and a reader is found by the swap, which
+has been waiting longest: the swap rolls back and retries, the reader goes on."""
 
 
 class ServingError(RuntimeError):
@@ -90,22 +95,31 @@ def _create_database(uri: str) -> None:
         conn.close()
 
 
-def with_lock_retry(conn, work: Callable[[object], T], attempts: int = 100) -> T:
-    """Run ``work(cursor)`` in one transaction that waits at most LOCK_TIMEOUT_MS for each
-    lock; on a lock timeout roll back (releasing what it held) and try again."""
+def with_lock_retry(conn, work: Callable[[object], T], attempts: int = 30) -> T:
+    """Run ``work(cursor)`` in one transaction that waits a bounded time for each lock; on a
+    lock timeout or a deadlock, roll back (releasing what it held) and try again, waiting
+    twice as long (LOCK_TIMEOUT_MS doubling up to MAX_LOCK_TIMEOUT_MS)."""
     import psycopg2
 
+    timeout_ms = LOCK_TIMEOUT_MS
     for attempt in range(1, attempts + 1):
         try:
             with conn.cursor() as cur:
-                cur.execute(f"set local lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
+                cur.execute(f"set local lock_timeout = '{timeout_ms}ms'")
                 result = work(cur)
             conn.commit()
             return result
-        except psycopg2.errors.LockNotAvailable:
+        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.DeadlockDetected) as exc:
             conn.rollback()
-            log.debug("swap gave way to readers (attempt %s)", attempt)
-            time.sleep(min(0.05 * attempt, 1.0))
+            log.info(
+                "swap gave way to readers (attempt %s of %s, waited %s ms for a lock: %s)",
+                attempt,
+                attempts,
+                timeout_ms,
+                type(exc).__name__,
+            )
+            timeout_ms = min(timeout_ms * 2, MAX_LOCK_TIMEOUT_MS)
+            time.sleep(0.05)
     raise ServingError(
         f"could not take the serving locks in {attempts} attempts; sessions holding served "
         f"views: {_holders(conn) or 'none now'}"

@@ -1,7 +1,7 @@
 {#
     The key of each entity, as the landing contract names it (include/salesdw/contract.py),
-    to read the record_id of a quarantined row from its JSON record. A header may spell a
-    column in upper case (the CRM leads export does): both spellings are read.
+    to read the record_id of a quarantined row from its JSON record
+    (macros/quarantined_record_key.sql).
 #}
 
 {% set entity_keys = {
@@ -38,15 +38,10 @@ renamed as (
         rule,
         value,
         record,
-        case source || '__' || entity
-            {% for entity, keys in entity_keys.items() %}
-                when '{{ entity }}' then nullif(concat_ws('|'
-                    {%- for key in keys %}, coalesce(
-                        json_extract_string(record, '$.{{ key }}'),
-                        json_extract_string(record, '$.{{ key | upper }}')
-                    )
-                    {%- endfor %}), '')
-            {% endfor %}
+        case (source || '__' || entity)
+            {%- for entity, keys in entity_keys.items() %}
+                when '{{ entity }}' then {{ quarantined_record_key(keys) }}
+            {%- endfor %}
         end as record_id,
         extract_date,
         quarantined_at,
