@@ -76,12 +76,20 @@ def swap(
 
 
 def _lock_served(cur) -> None:
-    """Take every served view in one statement before changing any (see the module doc)."""
+    """Take every served view in one statement before changing any (see the module doc).
+
+    The order is the one a reader's statement takes them in: ``serving.current_publication``
+    first (the read path's statement, and any statement naming the publication, starts
+    from it), then ``audit`` and ``marts``. A reader that arrives during the swap then waits
+    at its first lock, holding nothing the swap needs; taking ``audit`` first instead made
+    every new reader hold ``current_publication`` while waiting for ``audit``: a deadlock
+    each attempt, which the swap's lock timeout broke by giving up."""
     cur.execute(
         "select format('%I.%I', n.nspname, c.relname) from pg_class as c "
         "inner join pg_namespace as n on n.oid = c.relnamespace "
         "where c.relkind = 'v' and (n.nspname in ('marts', 'audit') or (n.nspname = 'serving' "
-        "and c.relname in ('me', 'login_scope', 'current_publication'))) order by 1"
+        "and c.relname in ('me', 'login_scope', 'current_publication'))) "
+        "order by c.relname <> 'current_publication', n.nspname <> 'serving', 1"
     )
     names = [r[0] for r in cur.fetchall()]
     if names:
