@@ -71,21 +71,24 @@ def summary_line(con, settings: Settings, publication_id: str) -> str:
             "per-login access (docs/access.md)"
         )
     row = con.execute(
-        "select publication_id, status, target, rows_copied, copy_seconds, message "
-        "from audit.publication_servings order by served_at desc limit 1"
+        "select publication_id, status, target, rows_copied, copy_seconds, message, "
+        "logins_disabled from audit.publication_servings order by served_at desc limit 1"
     ).fetchone()
     if row is None:
         target = connection.safe_uri(settings.serve_uri)
         return f"  PostgreSQL serving: nothing served yet to {target}"
-    pid, status, target, rows, seconds, message = row
+    pid, status, target, rows, seconds, message, disabled = row
     if status == "failed":
         return f"  PostgreSQL serving FAILED for {pid} ({target}): {message[:300]}"
     if pid != publication_id:
         return f"  PostgreSQL {target} keeps serving publication {pid}"
-    return (
+    line = (
         f"  Served to PostgreSQL {target}: {rows:,} rows in {seconds:.1f} s, behind per-login "
         "access (`salesdw access show ROLE`)"
     )
+    if disabled:
+        line += f"\n  Logins disabled (CRM user left): {', '.join(disabled)}"
+    return line
 
 
 def _record_outcome(settings, publication_id, target, report, message) -> None:
