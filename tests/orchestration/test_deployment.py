@@ -55,6 +55,23 @@ def test_the_scheduler_runs_one_daily_interval_end_to_end(tmp_path):
         target = landing / source / entity / yesterday.isoformat() / Path(fixture).name
         target.parent.mkdir(parents=True)
         shutil.copyfile(FIXTURES / fixture, target)
+    # the customers of the three subscriptions that load (AB1, AB2, AB7): a subscription
+    # whose customer the ERP never sent blocks the publication (rpt_referential_integrity)
+    customers = landing / "erp" / "customers" / yesterday.isoformat() / "customers.csv"
+    customers.parent.mkdir(parents=True)
+    customers.write_text(
+        "customer_id;company_name;siren;vat_number;address;postal_code;city;country;phone;"
+        "email;website;created_at;updated_at;is_deleted\n"
+        + "".join(
+            f"{cid};{name};;;;;{city};FR;;;;05/01/2026 10:00:00;05/01/2026 10:00:00;0\n"
+            for cid, name, city in [
+                ("CLI1", "Boulangerie Martin", "Lyon"),
+                ("CLI2", "Transports Lefèvre", "Nantes"),
+                ("CLI7", "Atelier Dubois", "Lille"),
+            ]
+        ),
+        encoding="utf-8-sig",
+    )
     uri = create_database("salesdw_airflow")
     port = _free_port()
     env = {
@@ -156,7 +173,11 @@ def test_the_scheduler_runs_one_daily_interval_end_to_end(tmp_path):
         events = meta(
             "select a.name from asset_event e join asset a on a.id = e.asset_id order by 1"
         )
-        assert events == [("raw.crm__leads",), ("raw.erp__subscriptions",)]
+        assert events == [
+            ("raw.crm__leads",),
+            ("raw.erp__customers",),
+            ("raw.erp__subscriptions",),
+        ]
     finally:
         for proc, _, _ in processes:
             if proc.poll() is None:
@@ -171,6 +192,7 @@ def test_the_scheduler_runs_one_daily_interval_end_to_end(tmp_path):
     warehouse = tmp_path / "home" / "warehouse" / "salesdw.duckdb"
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from raw.erp__subscriptions").fetchone() == (3,)
+        assert con.execute("select count(*) from raw.erp__customers").fetchone() == (3,)
         # the transform run built staging from the raw rows and ran master data
         assert con.execute("select count(*) from staging.stg_erp__subscriptions").fetchone() == (3,)
         assert con.execute("select count(*) from mdm.match_runs").fetchone()[0] >= 1
