@@ -13,16 +13,26 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import asdict
 
 from salesdw.serving import views as sql
 from salesdw.serving.catalog import Catalog
-from salesdw.serving.connection import ident, with_lock_retry
+from salesdw.serving.connection import (
+    LOCK_TIMEOUT_MS,
+    MAX_LOCK_TIMEOUT_MS,
+    ident,
+    with_lock_retry,
+)
 from salesdw.serving.model import AccessModel
 from salesdw.serving.plan import ViewPlan, pii_names, plan
 
 log = logging.getLogger(__name__)
 SERVED_SCHEMAS = ("marts", "audit")
+CURRENT_PUBLICATION_WAIT_MS = 60_000
+"""How long the swap waits for the statements reading serving.current_publication."""
+VIEW_LOCK_ATTEMPTS = 200
+"""Tries at the other served views while holding serving.current_publication."""
 
 
 def pg_role(prefix: str, job_role: str) -> str:
@@ -76,24 +86,53 @@ def swap(
 
 
 def _lock_served(cur) -> None:
-    """Take every served view in one statement before changing any (see the module doc).
+    """Take every served view before changing any (see the module doc), in two steps.
 
-    The order is the one a reader's statement takes them in: ``serving.current_publication``
-    first (the read path's statement, and any statement naming the publication, starts
-    from it), then ``audit`` and ``marts``. A reader that arrives during the swap then waits
-    at its first lock, holding nothing the swap needs; taking ``audit`` first instead made
-    every new reader hold ``current_publication`` while waiting for ``audit``: a deadlock
-    each attempt, which the swap's lock timeout broke by giving up."""
+    1. ``serving.current_publication`` alone, waiting as long as a reader's statement takes
+       (CURRENT_PUBLICATION_WAIT). Holding nothing else, the swap cannot be in a deadlock
+       while it waits. Once it holds the view, a reader whose statement starts from it (the
+       read path's does, as does any statement naming the publication) waits there,
+       holding nothing the swap needs.
+    2. The other views, in the order a statement takes them: the ``audit`` and ``marts``
+       views it names (locked as it is parsed), then the ``serving`` views they read
+       (locked as they are expanded). Each try waits below deadlock_timeout; a reader that
+       holds one of them gives way to nobody: the swap rolls back to its savepoint (keeping
+       step 1's lock), and tries again, so a reader is never a deadlock victim.
+
+    Taking all the views in one statement made every new reader hold
+    ``current_publication`` while waiting for ``audit``: a deadlock at each attempt on a
+    busy server, which the swap broke by giving up, 100 times."""
+    import psycopg2
+
     cur.execute(
         "select format('%I.%I', n.nspname, c.relname) from pg_class as c "
         "inner join pg_namespace as n on n.oid = c.relnamespace "
         "where c.relkind = 'v' and (n.nspname in ('marts', 'audit') or (n.nspname = 'serving' "
-        "and c.relname in ('me', 'login_scope', 'current_publication'))) "
-        "order by c.relname <> 'current_publication', n.nspname <> 'serving', 1"
+        "and c.relname in ('me', 'login_scope'))) "
+        "order by n.nspname = 'serving', 1"
     )
     names = [r[0] for r in cur.fetchall()]
-    if names:
-        cur.execute(f"lock table {', '.join(names)} in access exclusive mode")
+    cur.execute("select to_regclass('serving.current_publication') is not null")
+    if cur.fetchone()[0]:
+        cur.execute(f"set local lock_timeout = '{CURRENT_PUBLICATION_WAIT_MS}ms'")
+        cur.execute("lock table serving.current_publication in access exclusive mode")
+    timeout_ms = LOCK_TIMEOUT_MS
+    for attempt in range(1, VIEW_LOCK_ATTEMPTS + 1):
+        cur.execute("savepoint served_views")
+        cur.execute(f"set local lock_timeout = '{timeout_ms}ms'")
+        try:
+            if names:
+                cur.execute(f"lock table {', '.join(names)} in access exclusive mode")
+            cur.execute("release savepoint served_views")
+            return
+        except psycopg2.errors.LockNotAvailable:
+            cur.execute("rollback to savepoint served_views")
+            log.info("swap waits for readers of the served views (try %s)", attempt)
+            timeout_ms = min(timeout_ms * 2, MAX_LOCK_TIMEOUT_MS)
+            time.sleep(0.02)
+    raise psycopg2.errors.LockNotAvailable(
+        f"served views still read after {VIEW_LOCK_ATTEMPTS} tries"
+    )
 
 
 def _job_roles(cur, model: AccessModel, prefix: str) -> None:
