@@ -44,6 +44,24 @@ from raw.load_log
 where status = 'rejected' and extract_date between $1 and $2
 order by file;
 
+-- name: refused
+-- paths that resolve outside the landing area, once per path and reason over the range
+select distinct
+    file,
+    message
+from raw.load_log
+where status = 'refused' and extract_date between $1 and $2
+order by file;
+
+-- name: ignored
+-- folders that are not extract dates, file types the contract does not allow
+select distinct
+    file,
+    message
+from raw.load_log
+where status = 'ignored' and extract_date between $1 and $2
+order by file;
+
 -- name: duplicates
 select
     file,
