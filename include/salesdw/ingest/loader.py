@@ -6,8 +6,9 @@ scheduled DAG run loads) or for a range of dates (a backfill in one go). For the
 0. the connector lists the files to load, and reports the entries it leaves out: a path
    that resolves outside the landing area is refused unread, a folder that is not a date or
    a file type the contract does not allow is ignored; each gets a load-log row saying why;
-1. hash every file and skip those whose bytes were already loaded or rejected for the entity
-   (or appear earlier in the same batch): they are logged as ``duplicate`` (identity.py);
+1. hash every file and skip those whose bytes were already loaded for the entity (or
+   appear earlier in the same batch): they are logged as ``duplicate`` (identity.py); a
+   file rejected before is read again, so that a fixed cause lets it load;
 2. read the rest with DuckDB's own readers, all text, files with the same header in one read;
    a file that cannot be read, is not valid UTF-8 or lacks a required column is rejected
    whole: copied aside under ``$SALESDW_HOME/rejected/`` and logged (readers.py);

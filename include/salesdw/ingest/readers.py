@@ -99,7 +99,8 @@ def prepare(batch: Batch, item: LandedItem) -> None:
             raise RejectedFile(
                 f"{item.name}: not valid UTF-8 at line {line} (byte "
                 f"0x{data[exc.start]:02x}); if this source exports Windows-1252, set "
-                f"SALESDW_{entity.source.upper()}_ENCODING=cp1252"
+                f"SALESDW_{entity.source.upper()}_ENCODING=cp1252 and run this extract "
+                "date again"
             ) from None
     if ext == "csv":
         first_line = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
