@@ -48,3 +48,36 @@ def test_an_unknown_encoding_is_named(tmp_path, monkeypatch, landing):
     (outcome,) = load_entity_day(Settings.from_env(), connector, "crm", "leads", DAY, "r1")
     assert outcome.status == "rejected"
     assert "unknown encoding 'latin-9000' in SALESDW_CRM_ENCODING" in outcome.message
+
+
+def test_a_rejected_file_is_retried_in_the_same_home_once_its_encoding_is_set(
+    tmp_path, monkeypatch, landing
+):
+    """Issue 14, section 5: the advice in the rejection works where it is given."""
+    from salesdw.reports.ingest import ingest_summary
+
+    data = LEADS.encode("cp1252")
+    connector, _ = landing("crm/leads.csv", "crm", "leads", name="leads.csv", data=data)
+    monkeypatch.setenv("SALESDW_HOME", str(tmp_path / "home"))
+    settings = Settings.from_env()
+    (first,) = load_entity_day(settings, connector, "crm", "leads", DAY, "r1")
+    (second,) = load_entity_day(settings, connector, "crm", "leads", DAY, "r2")
+    assert (first.status, second.status) == ("rejected", "rejected")  # still not loaded
+    assert "files rejected: 1\n    crm/leads/2026-01-05/leads.csv: not valid UTF-8" in (
+        ingest_summary(settings, DAY, DAY).render()
+    )
+
+    monkeypatch.setenv("SALESDW_CRM_ENCODING", "cp1252")
+    settings = Settings.from_env()
+    (retried,) = load_entity_day(settings, connector, "crm", "leads", DAY, "r3")
+    assert (retried.status, retried.rows_loaded, retried.sha256) == ("loaded", 1, first.sha256)
+    (again,) = load_entity_day(settings, connector, "crm", "leads", DAY, "r4")
+    assert again.status == "duplicate"  # loaded once: now the same bytes add nothing
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        assert con.execute("select lead_id, company_name from raw.crm__leads").fetchall() == [
+            ("L1", "Société Générale des Eaux")
+        ]
+        log = con.execute("select status from raw.load_log order by started_at").fetchall()
+    assert [s for (s,) in log] == ["rejected", "rejected", "loaded", "duplicate"]
+    summary = ingest_summary(settings, DAY, DAY).render()
+    assert "files rejected: 0" in summary  # loaded since: no longer reported as rejected

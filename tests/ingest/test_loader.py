@@ -194,8 +194,9 @@ def test_unreadable_file_is_rejected_with_its_line_and_set_aside(settings, landi
     assert "not valid UTF-8 at line 2" in outcome.message
     assert "SALESDW_ERP_ENCODING=cp1252" in outcome.message
     assert (settings.rejected_dir / "erp/customers/2026-01-05/c.csv").exists()
+    # a rejected file never counts as loaded: the next load of its date reads it again
     again = load_entity_day(settings, connector, "erp", "customers", DAY, "run2")
-    assert [o.status for o in again] == ["duplicate"]
+    assert [o.status for o in again] == ["rejected"]
 
 
 def test_cp1252_is_read_when_configured(tmp_path, monkeypatch, landing):

@@ -15,8 +15,8 @@ import os
 import uuid
 from pathlib import Path
 
-from salesdw.connectors.base import LandedFile
-from salesdw.connectors.local import LANDED_EXTENSIONS
+from salesdw.connectors.base import LANDED_FORMATS, LandedFile, NotLoaded, landed_format
+from salesdw.connectors.local import folder_date
 
 
 class ObjectStoreConnector:
@@ -37,9 +37,38 @@ class ObjectStoreConnector:
         names = []
         for info in self.fs.ls(folder, detail=True):
             name = info["name"].rstrip("/").rsplit("/", 1)[-1]
-            if info.get("type") == "file" and name.rsplit(".", 1)[-1].lower() in LANDED_EXTENSIONS:
+            if info.get("type") == "file" and landed_format(name):
                 names.append(name)
         return [LandedFile(source, entity, extract_date, name) for name in sorted(names)]
+
+    def not_loaded(
+        self, source: str, entity: str, first: dt.date, last: dt.date
+    ) -> list[NotLoaded]:
+        """Folders that are not extract dates, and files of types the contract does not
+        allow (object stores have no links: nothing leads outside the bucket's prefix)."""
+        entity_dir = f"{self.root}/{source}/{entity}"
+        if not self.fs.isdir(entity_dir):
+            return []
+        allowed = ", ".join(f".{f}" for f in LANDED_FORMATS) + ", .csv.gz, .jsonl.gz"
+        out = []
+        for info in sorted(self.fs.ls(entity_dir, detail=True), key=lambda i: i["name"]):
+            name = info["name"].rstrip("/").rsplit("/", 1)[-1]
+            rel = f"{source}/{entity}/{name}"
+            day = folder_date(name)
+            if day is None:
+                reason = (
+                    "folder name is not an extract date (YYYY-MM-DD)"
+                    if info.get("type") == "directory"
+                    else "not in an extract date folder (<source>/<entity>/<YYYY-MM-DD>/)"
+                )
+                out.append(NotLoaded(rel, last, "ignored", reason))
+            elif first <= day <= last and info.get("type") == "directory":
+                for file in sorted(self.fs.ls(info["name"], detail=True), key=lambda i: i["name"]):
+                    fname = file["name"].rstrip("/").rsplit("/", 1)[-1]
+                    if file.get("type") != "file" or not landed_format(fname):
+                        reason = f"unsupported file type ({allowed})"
+                        out.append(NotLoaded(f"{rel}/{fname}", day, "ignored", reason))
+        return out
 
     def fetch(self, landed: LandedFile, workdir: Path) -> Path:
         """Download to ``workdir`` under a temporary name, then rename: never a half file."""

@@ -12,6 +12,10 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 
+import duckdb
+
+from salesdw.connectors.base import NotLoaded
+from salesdw.contract import Entity
 from salesdw.ingest.batch import Batch, FileOutcome, LandedItem
 from salesdw.quality import boundary, gx
 from salesdw.warehouse import (
@@ -194,3 +198,30 @@ def log_loaded(item: LandedItem) -> None:
         outcome.rows_loaded,
         outcome.rows_quarantined,
     )
+
+
+def log_not_loaded(
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    entries: list[NotLoaded],
+    batch_id: str,
+    dag_run_id: str,
+) -> list[FileOutcome]:
+    """One ``raw.load_log`` row per landed entry the connector left out (refused or ignored):
+    its path and why, no sha256 and no rows, since none of its bytes was read."""
+    if not entries:
+        return []
+    stamp = now()
+    insert_rows(
+        con,
+        "raw.load_log",
+        LOAD_LOG_TYPES,
+        [
+            [batch_id, entity.source, entity.name, e.path, None, e.extract_date, e.status]
+            + [0, 0, 0, [], e.reason, dag_run_id, stamp, stamp]
+            for e in entries
+        ],
+    )
+    for e in entries:
+        log.warning("%s: %s, not loaded (%s)", e.path, e.status, e.reason)
+    return [FileOutcome(e.path, "", e.status, message=e.reason) for e in entries]

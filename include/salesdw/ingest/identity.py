@@ -1,5 +1,9 @@
-"""A landed file's identity is its content: files whose bytes were already loaded or
-rejected for the entity, or that appear earlier in the same batch, are duplicates."""
+"""A landed file's identity is its content: files whose bytes were already loaded for the
+entity, or that appear earlier in the same batch, are duplicates.
+
+A rejected file never counts as loaded: the same bytes are read again by the next load of
+their date, so that fixing the cause (``SALESDW_<SOURCE>_ENCODING``, say) and re-running the
+date retries it."""
 
 from __future__ import annotations
 
@@ -22,16 +26,17 @@ def sha256(path: Path) -> str:
 
 
 def mark_duplicates(batch: Batch) -> None:
-    """Hash every file; give the duplicates an outcome naming what they repeat, and note
-    for the others an earlier, different version loaded under the same name."""
+    """Hash every file; give the duplicates (of a loaded file, or of one earlier in the
+    batch) an outcome naming what they repeat, and note for the others an earlier, different
+    version loaded under the same name."""
     for item in batch.items:
         item.sha = sha256(item.original)
     known = {
         sha: f"same content as {file} ({status})"
         for sha, file, status in batch.con.execute(
             "select sha256, arg_min(file, started_at), arg_min(status, started_at) "
-            "from raw.load_log where source = ? and entity = ? and status in ('loaded', "
-            "'rejected') and list_contains(?, sha256) group by sha256",
+            "from raw.load_log where source = ? and entity = ? and status = 'loaded' "
+            "and list_contains(?, sha256) group by sha256",
             [batch.entity.source, batch.entity.name, sorted({i.sha for i in batch.items})],
         ).fetchall()
     }

@@ -3,8 +3,12 @@
 A load takes a batch of files of one entity: the files landed for one extract date (what a
 scheduled DAG run loads) or for a range of dates (a backfill in one go). For the batch:
 
-1. hash every file and skip those whose bytes were already loaded or rejected for the entity
-   (or appear earlier in the same batch): they are logged as ``duplicate`` (identity.py);
+0. the connector lists the files to load, and reports the entries it leaves out: a path
+   that resolves outside the landing area is refused unread, a folder that is not a date or
+   a file type the contract does not allow is ignored; each gets a load-log row saying why;
+1. hash every file and skip those whose bytes were already loaded for the entity (or
+   appear earlier in the same batch): they are logged as ``duplicate`` (identity.py); a
+   file rejected before is read again, so that a fixed cause lets it load;
 2. read the rest with DuckDB's own readers, all text, files with the same header in one read;
    a file that cannot be read, is not valid UTF-8 or lacks a required column is rejected
    whole: copied aside under ``$SALESDW_HOME/rejected/`` and logged (readers.py);
@@ -71,14 +75,16 @@ def load_entity_range(
     ent = contract.entity(source, entity)
     days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
     files = [f for day in days for f in connector.list_files(source, entity, day)]
-    if not files:
+    strays = connector.not_loaded(source, entity, first, last)
+    if not files and not strays:
         log.info("no file for %s from %s to %s", ent.qualified_name, first, last)
         return []
     span = f"{first:%Y%m%d}" if first == last else f"{first:%Y%m%d}-{last:%Y%m%d}"
     batch_id = batch_id or f"{ent.qualified_name}-{span}-{uuid.uuid4().hex[:12]}"
     with connect(settings) as con, tempfile.TemporaryDirectory(prefix="salesdw-fetch-") as work:
         items = [(landed, connector.fetch(landed, Path(work))) for landed in files]
-        return load_files(con, settings, ent, items, batch_id, dag_run_id)
+        outcomes = load_files(con, settings, ent, items, batch_id, dag_run_id) if items else []
+        return outcomes + commit.log_not_loaded(con, ent, strays, batch_id, dag_run_id)
 
 
 def load_file(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import uuid
+import zlib
 from collections.abc import Iterator
 
 import duckdb
@@ -70,7 +72,7 @@ def prepare(batch: Batch, item: LandedItem) -> None:
         raise RejectedFile(f"{item.name}: unsupported file type .{ext}")
     if ext == "parquet":
         return
-    data = item.original.read_bytes()
+    data = landed_bytes(item)
     encoding = settings.encoding(entity.source)
     try:
         codec = codecs.lookup(encoding).name
@@ -85,7 +87,8 @@ def prepare(batch: Batch, item: LandedItem) -> None:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise RejectedFile(f"{item.name}: not valid {encoding} at line {line}") from None
-        item.path = settings.home / "tmp" / f"{uuid.uuid4().hex}{item.original.suffix}"
+        # a plain UTF-8 copy, whether the landed file was compressed or not
+        item.path = settings.home / "tmp" / f"{uuid.uuid4().hex}.{ext}"
         item.path.parent.mkdir(parents=True, exist_ok=True)
         item.path.write_text(text, encoding="utf-8")
     else:
@@ -96,12 +99,25 @@ def prepare(batch: Batch, item: LandedItem) -> None:
             raise RejectedFile(
                 f"{item.name}: not valid UTF-8 at line {line} (byte "
                 f"0x{data[exc.start]:02x}); if this source exports Windows-1252, set "
-                f"SALESDW_{entity.source.upper()}_ENCODING=cp1252"
+                f"SALESDW_{entity.source.upper()}_ENCODING=cp1252 and run this extract "
+                "date again"
             ) from None
     if ext == "csv":
         first_line = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
         delimiter = contract.SOURCES[entity.source].format.delimiter
         item.header = tuple(next(csv.reader([first_line], delimiter=delimiter), []))
+
+
+def landed_bytes(item: LandedItem) -> bytes:
+    """The file's text bytes: a ``.gz`` extract decompressed (DuckDB reads the compressed
+    file itself; this copy is only for the encoding check and the CSV header)."""
+    if not item.landed.compressed:
+        return item.original.read_bytes()
+    try:
+        with gzip.open(item.original, "rb") as fh:
+            return fh.read()
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        raise RejectedFile(f"{item.name}: not a valid gzip file ({exc})") from None
 
 
 def _read_group(batch: Batch, ext: str, group: list[LandedItem]) -> Group:

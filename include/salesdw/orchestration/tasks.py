@@ -56,6 +56,11 @@ def load_entity(source: str, entity: str, context: dict) -> dict:
         "rows_quarantined": sum(o.rows_quarantined for o in outcomes),
         "rejected": [f"{o.file}: {o.message}" for o in outcomes if o.status == "rejected"],
         "duplicates": [o.file for o in outcomes if o.status == "duplicate"],
+        "not_loaded": [
+            f"{o.file}: {o.status}, {o.message}"
+            for o in outcomes
+            if o.status in ("refused", "ignored")
+        ],
     }
     log.info("%s__%s %s: %s", source, entity, extract_date, summary)
     if summary["rows_loaded"] == 0:

@@ -25,6 +25,10 @@ class IngestSummary:
     """Distinct quarantined rows (file and line)."""
     rejected: list[tuple[str, str]] = field(default_factory=list)
     """(file, message)."""
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    """(landed path, reason): paths that resolve outside the landing area, never read."""
+    ignored: list[tuple[str, str]] = field(default_factory=list)
+    """(landed path, reason): folders that are not dates, unsupported file types."""
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     drift: list[tuple[str, str]] = field(default_factory=list)
     """(entity, column)."""
@@ -47,6 +51,12 @@ class IngestSummary:
             lines.append(f"    {rule:<32} {n:>10,}")
         lines.append(f"  files rejected: {len(self.rejected)}")
         lines += [f"    {m if m.startswith(f) else f'{f}: {m}'}" for f, m in self.rejected]
+        if self.refused:
+            lines.append(f"  paths refused, not read: {len(self.refused)}")
+            lines += [f"    {f}: {m}" for f, m in self.refused]
+        if self.ignored:
+            lines.append(f"  landed entries ignored, not loaded: {len(self.ignored)}")
+            lines += [f"    {f}: {m}" for f, m in self.ignored]
         lines.append(f"  files skipped as already loaded: {len(self.duplicates)}")
         lines += [f"    {f}: {m}" for f, m in self.duplicates]
         if self.drift:
@@ -77,6 +87,8 @@ def ingest_summary(settings: Settings, start: dt.date, end: dt.date) -> IngestSu
         summary.quarantined_by_rule = dict(con.execute(sql["quarantined_by_rule"], args).fetchall())
         summary.rows_quarantined = con.execute(sql["rows_quarantined"], args).fetchone()[0]
         summary.rejected = con.execute(sql["rejected"], args).fetchall()
+        summary.refused = con.execute(sql["refused"], args).fetchall()
+        summary.ignored = con.execute(sql["ignored"], args).fetchall()
         summary.duplicates = con.execute(sql["duplicates"], args).fetchall()
         summary.drift = con.execute(sql["drift"], args).fetchall()
         seen = con.execute(sql["entity_days_seen"], args).fetchone()[0]

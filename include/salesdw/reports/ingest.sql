@@ -37,11 +37,43 @@ from (
 ) as distinct_rows;
 
 -- name: rejected
-select
+-- files rejected and not loaded since (a retry that loaded the same bytes clears them),
+-- once per file and message over the range
+select distinct
+    rejected.file,
+    rejected.message
+from raw.load_log as rejected
+where
+    rejected.status = 'rejected'
+    and rejected.extract_date between $1 and $2
+    and not exists (
+        select 1
+        from raw.load_log as loaded
+        where
+            loaded.status = 'loaded'
+            and loaded.source = rejected.source
+            and loaded.entity = rejected.entity
+            and loaded.sha256 = rejected.sha256
+            and loaded.started_at >= rejected.started_at
+    )
+order by rejected.file;
+
+-- name: refused
+-- paths that resolve outside the landing area, once per path and reason over the range
+select distinct
     file,
     message
 from raw.load_log
-where status = 'rejected' and extract_date between $1 and $2
+where status = 'refused' and extract_date between $1 and $2
+order by file;
+
+-- name: ignored
+-- folders that are not extract dates, file types the contract does not allow
+select distinct
+    file,
+    message
+from raw.load_log
+where status = 'ignored' and extract_date between $1 and $2
 order by file;
 
 -- name: duplicates

@@ -90,6 +90,10 @@ class SourceAdapter:
         self._write_report(landed, reports)
         return target
 
+    def not_loaded(self, source: str, entity: str, first: dt.date, last: dt.date) -> list:
+        """A system's rows have no stray entries: each extract date is one virtual file."""
+        return []
+
     def describe(self) -> str:
         return f"{self.system.adapter} ({self.system.name}) in {self.store.describe()}"
 
@@ -184,6 +188,9 @@ class RoutedConnector:
 
     def fetch(self, landed: LandedFile, workdir: Path) -> Path:
         return self._for(landed.source, landed.entity).fetch(landed, workdir)
+
+    def not_loaded(self, source: str, entity: str, first: dt.date, last: dt.date) -> list:
+        return self._for(source, entity).not_loaded(source, entity, first, last)
 
     def describe(self) -> str:
         parts = [a.describe() for a in self.adapters] + [self.default.describe()]
