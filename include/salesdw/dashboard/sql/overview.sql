@@ -30,7 +30,8 @@ order by month
 select
     acquisition.month,
     acquisition.cac,
-    ltv.ltv_to_cac
+    -- every segment: the overall CLTV against the overall CAC; one segment: its own CLTV
+    case when :segment = 'all' then acquisition.ltv_to_cac else ltv.ltv_to_cac end as ltv_to_cac
 from marts.rpt_acquisition as acquisition
 left join marts.rpt_ltv_by_segment as ltv
     on ltv.month = acquisition.month and ltv.segment = :segment
