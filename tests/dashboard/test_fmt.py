@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pandas as pd
+
 from salesdw.dashboard import fmt
 
 NN, NB = "\u202f", "\u00a0"
@@ -28,6 +30,7 @@ def test_numbers_round_half_away_from_zero_and_never_show_minus_zero():
     assert fmt.number(999.5) == f"1{NN}000"
     assert fmt.number(12345, lang="en") == "12,345"
     assert fmt.number(float("nan")) == "–"
+    assert fmt.number(pd.NA) == "–"  # a nullable integer column's missing value
 
 
 def test_rates_are_percentages():

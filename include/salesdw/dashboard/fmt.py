@@ -10,6 +10,8 @@ import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+import pandas as pd
+
 MISSING = "–"
 NARROW_NBSP = "\u202f"
 """French groups thousands with a narrow no-break space (as CLDR and Excel's fr-FR do)."""
@@ -18,7 +20,8 @@ NBSP = "\u00a0"
 
 
 def _missing(value: object) -> bool:
-    if value is None:
+    """None, NaN, and pandas' missing markers (NA, NaT) of nullable columns."""
+    if value is None or value is pd.NA or value is pd.NaT:
         return True
     try:
         return math.isnan(value)  # type: ignore[arg-type]

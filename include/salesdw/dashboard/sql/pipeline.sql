@@ -25,7 +25,7 @@ from (
     from marts.rpt_pipeline_funnel
 ) as funnel
 where
-    owner_crm_user_id <> 'all'
+    coalesce(owner_crm_user_id, '') <> 'all'
     and pipeline_stage <> 'all'
     and segment = :segment
     and (:rep = 'all' or owner_crm_user_id = :rep)
@@ -45,7 +45,7 @@ select
     sum(past_due_amount) as past_due_amount
 from marts.rpt_pipeline_funnel
 where
-    owner_crm_user_id <> 'all'
+    coalesce(owner_crm_user_id, '') <> 'all'
     and pipeline_stage = 'all'
     and segment = :segment
     and (:rep = 'all' or owner_crm_user_id = :rep)
@@ -76,7 +76,7 @@ select
     sum(closed_amount) as closed_amount
 from marts.rpt_pipeline_funnel
 where
-    owner_crm_user_id <> 'all'
+    coalesce(owner_crm_user_id, '') <> 'all'
     and pipeline_stage = 'all'
     and segment = :segment
     and (:rep = 'all' or owner_crm_user_id = :rep)
@@ -88,7 +88,7 @@ order by month
 select month, owner_crm_user_id, forecast_amount, actual_amount, forecast_accuracy, forecast_bias
 from marts.rpt_forecast_accuracy
 where
-    owner_crm_user_id <> 'all'
+    coalesce(owner_crm_user_id, '') <> 'all'
     and (:rep = 'all' or owner_crm_user_id = :rep)
     and month between :month_from and :month_to
 order by month, owner_crm_user_id
@@ -97,7 +97,7 @@ order by month, owner_crm_user_id
 select past_due_age_band, owner_crm_user_id, past_due_opportunities, past_due_amount, max_days_past_due
 from marts.rpt_past_due_pipeline
 where
-    owner_crm_user_id <> 'all'
+    coalesce(owner_crm_user_id, '') <> 'all'
     and past_due_age_band <> 'all'
     and segment = :segment
     and (:rep = 'all' or owner_crm_user_id = :rep)
