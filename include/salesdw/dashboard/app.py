@@ -18,8 +18,9 @@ from salesdw.dashboard.pages import PAGES
 from salesdw.dashboard.source import NotAllowed, Source
 from salesdw.dashboard.ui import Context, shift_month
 
+# a rep reads their own rows only: a rep filter would offer nothing else (a bare string here
+# would be written on the page: Streamlit's "magic")
 ROLES_WITHOUT_REP_FILTER = {"sales_rep"}
-"""A rep reads their own rows only: a rep filter would offer nothing else."""
 
 
 @st.cache_data(ttl=10, show_spinner=False)

@@ -19,6 +19,7 @@ def command(host: str, port: int) -> list[str]:
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false",
+        "--client.toolbarMode", "minimal",
     ]  # fmt: skip
 
 

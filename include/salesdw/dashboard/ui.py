@@ -115,9 +115,9 @@ def headline(
         if now is None or old is None:
             return None
         diff = float(now) - float(old)
-        if kind == "percent":
-            return f"{'+' if diff >= 0 else ''}{fmt.number(diff * 100, 1, ctx.lang)} pt"
-        return ("+" if diff >= 0 else "") + write(diff)
+        text = fmt.number(diff * 100, 1, ctx.lang) + " pt" if kind == "percent" else write(diff)
+        # Streamlit colours and points the delta by its leading ASCII sign
+        return ("+" + text) if diff >= 0 else "-" + text.lstrip("\u2212")
 
     history = frame[pd.to_datetime(frame["month"]).dt.date.between(shift_month(month, -12), month)]
     st.metric(
