@@ -12,7 +12,7 @@ DEMO_SCALE ?= 1
 # make demo serves to this PostgreSQL database when one answers there (and says so)
 DEMO_SERVE_URI ?= postgresql://postgres@127.0.0.1:5432/salesdw
 
-.PHONY: demo test browser dashboard lint lock venv clean
+.PHONY: demo test browser lint lock venv clean
 
 venv: $(VENV)/.installed
 
@@ -34,13 +34,6 @@ demo: venv
 		echo "No PostgreSQL at $(DEMO_SERVE_URI): DuckDB-only publication. To serve it with per-login access, start PostgreSQL or set SALESDW_SERVE_URI (docs/access.md)"; \
 	fi; \
 	$(BIN)/salesdw run --landing $(SALESDW_HOME)/landing --from $(DEMO_START) --to $(DEMO_END)
-
-# the web dashboard on the demo's publication (PostgreSQL logins when make demo served it)
-DASHBOARD_PORT ?= 8501
-dashboard: venv
-	@if [ -z "$$SALESDW_SERVE_URI" ] && $(BIN)/python -m salesdw.serving.probe $(DEMO_SERVE_URI); then \
-		export SALESDW_SERVE_URI=$(DEMO_SERVE_URI); fi; \
-	$(BIN)/salesdw dashboard --host 127.0.0.1 --port $(DASHBOARD_PORT)
 
 # tests that need PostgreSQL start it when it is down (tests/pg.py); the dashboard's browser
 # test drives Debian's chromium, installed here when missing (never skipped: it fails)

@@ -153,8 +153,12 @@ def test_lost_requests_total_is_the_fact_table(app, published, as_of_month):
     shown = _metrics(_show(app, "lost"))
     [(lost,)] = published.sql(
         "select count(*) from marts.fct_lost_requests where lost_month between ? and ?",
-        [dt.date(as_of_month.year - 1, as_of_month.month + 1, 1) if as_of_month.month < 12
-         else dt.date(as_of_month.year, 1, 1), as_of_month],
+        [
+            dt.date(as_of_month.year - 1, as_of_month.month + 1, 1)
+            if as_of_month.month < 12
+            else dt.date(as_of_month.year, 1, 1),
+            as_of_month,
+        ],
     )
     assert shown["Demandes perdues"] == fmt.number(lost)
 

@@ -59,7 +59,10 @@ def test_a_rep_sees_their_pipeline_and_the_director_the_whole(published, tmp_pat
     logins.add_login(settings, rep_login, "sales_rep", crm_user_id=rep, password=PASSWORD)
     logins.add_login(settings, director, "director", password=PASSWORD)
 
-    with dashboard(published.env(served=True), tmp_path / "dashboard.log") as url, browser() as page:
+    with (
+        dashboard(published.env(served=True), tmp_path / "dashboard.log") as url,
+        browser() as page,
+    ):
         log_in(page, url, rep_login, PASSWORD)
         open_page(page, "Pipeline")
         assert metric(page, "Pipeline ouvert") == fmt.money(rep_total)

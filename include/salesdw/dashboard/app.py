@@ -34,9 +34,9 @@ def _choices(source_key: str, publication_id: str, _reader: Source) -> tuple[lis
     segments, reps = [], []
     try:
         segments = sorted(
-            _reader.query("select distinct segment from marts.dim_clients where segment is not null")[
-                "segment"
-            ].tolist()
+            _reader.query(
+                "select distinct segment from marts.dim_clients where segment is not null"
+            )["segment"].tolist()
         )
     except NotAllowed:
         pass
@@ -77,7 +77,9 @@ def main() -> None:
     st.set_page_config(page_title="salesdw", layout="wide")
     settings = Settings.from_env()
     lang = st.sidebar.selectbox(
-        labels.label("language"), list(labels.LANGUAGES), key="lang",
+        labels.label("language"),
+        list(labels.LANGUAGES),
+        key="lang",
         format_func=labels.LANGUAGES.get,
     )
     t = lambda key, **v: labels.label(key, lang, **v)  # noqa: E731
@@ -105,22 +107,31 @@ def main() -> None:
     write_month = lambda m: m.strftime("%m/%Y") if lang == "fr" else m.strftime("%Y-%m")  # noqa: E731
     month_to = st.sidebar.selectbox(t("period_to"), months, key="month_to", format_func=write_month)
     month_from = st.sidebar.selectbox(
-        t("period_from"), [m for m in months if m <= month_to], index=min(11, len([m for m in months if m <= month_to]) - 1),
-        key="month_from", format_func=write_month,
+        t("period_from"),
+        [m for m in months if m <= month_to],
+        index=min(11, len([m for m in months if m <= month_to]) - 1),
+        key="month_from",
+        format_func=write_month,
     )
     segments, reps = _choices(reader.key, publication.publication_id, reader)
     segment = st.sidebar.selectbox(
-        t("segment"), ["all", *segments], key="segment",
+        t("segment"),
+        ["all", *segments],
+        key="segment",
         format_func=lambda s: t("all") if s == "all" else s,
     )
     rep = "all"
     if role not in ROLES_WITHOUT_REP_FILTER and reps:
         names = dict(reps)
         rep = st.sidebar.selectbox(
-            t("rep"), ["all", *names], key="rep",
+            t("rep"),
+            ["all", *names],
+            key="rep",
             format_func=lambda r: t("all") if r == "all" else f"{names[r]} ({r})",
         )
-    ctx = Context(reader, publication.publication_id, lang, role, month_from, month_to, segment, rep)
+    ctx = Context(
+        reader, publication.publication_id, lang, role, month_from, month_to, segment, rep
+    )
     PAGES[page](ctx, publication)
 
 

@@ -75,4 +75,3 @@ def month(value: dt.date | None, lang: str = "fr") -> str:
     if value is None or _missing(value):
         return MISSING
     return value.strftime("%m/%Y") if lang == "fr" else value.strftime("%Y-%m")
-

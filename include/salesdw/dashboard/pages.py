@@ -117,12 +117,18 @@ def _waterfall(ctx: Context, bridge: pd.DataFrame) -> alt.Chart:
         level = amount if index == 0 else level + amount
         rows.append({"order": index, "step": ctx.t(key), "start": start, "end": level})
     rows.append(
-        {"order": len(rows), "step": ctx.t("closing"), "start": 0.0,
-         "end": float(bridge["closing_mrr"].iloc[-1])}
+        {
+            "order": len(rows),
+            "step": ctx.t("closing"),
+            "start": 0.0,
+            "end": float(bridge["closing_mrr"].iloc[-1]),
+        }
     )
     frame = pd.DataFrame(rows)
     frame["kind"] = [
-        "total" if r["order"] in (0, len(rows) - 1) else ("up" if r["end"] >= r["start"] else "down")
+        "total"
+        if r["order"] in (0, len(rows) - 1)
+        else ("up" if r["end"] >= r["start"] else "down")
         for r in rows
     ]
     return (
@@ -134,7 +140,9 @@ def _waterfall(ctx: Context, bridge: pd.DataFrame) -> alt.Chart:
             y2="end:Q",
             color=alt.Color(
                 "kind:N",
-                scale=alt.Scale(domain=["total", "up", "down"], range=["#4c78a8", "#54a24b", "#e45756"]),
+                scale=alt.Scale(
+                    domain=["total", "up", "down"], range=["#4c78a8", "#54a24b", "#e45756"]
+                ),
                 legend=None,
             ),
         )
@@ -163,7 +171,9 @@ def pipeline(ctx: Context, publication: Publication) -> None:
         funnel = funnel.assign(
             conversion=[
                 (c / e) if e else None
-                for c, e in zip(funnel["converted_opportunities"], funnel["entered_opportunities"], strict=True)
+                for c, e in zip(
+                    funnel["converted_opportunities"], funnel["entered_opportunities"], strict=True
+                )
             ]
         )
         chart = (
@@ -181,10 +191,15 @@ def pipeline(ctx: Context, publication: Publication) -> None:
     wins = section(ctx, "pipeline", "win_rate", "win_rate_by_month")
     if wins is not None and not wins.empty:
         closed = wins["won_opportunities"] + wins["lost_opportunities"]
-        wins = wins.assign(win_rate=(wins["won_opportunities"] / closed.where(closed > 0)).astype(float))
+        wins = wins.assign(
+            win_rate=(wins["won_opportunities"] / closed.where(closed > 0)).astype(float)
+        )
         st.altair_chart(
-            alt.Chart(wins).mark_line(point=True).encode(
-                x=alt.X("month:T", title=None), y=alt.Y("win_rate:Q", axis=alt.Axis(format="%"), title=None)
+            alt.Chart(wins)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("month:T", title=None),
+                y=alt.Y("win_rate:Q", axis=alt.Axis(format="%"), title=None),
             ),
             width="stretch",
         )
@@ -195,7 +210,9 @@ def pipeline(ctx: Context, publication: Publication) -> None:
             id_vars=["owner_crm_user_id"], value_vars=["forecast_amount", "actual_amount"]
         ).astype({"value": float})
         st.altair_chart(
-            alt.Chart(long).mark_bar().encode(
+            alt.Chart(long)
+            .mark_bar()
+            .encode(
                 x=alt.X("owner_crm_user_id:N", title=None),
                 xOffset="variable:N",
                 y=alt.Y("sum(value):Q", title=None),
@@ -211,38 +228,51 @@ def pipeline(ctx: Context, publication: Publication) -> None:
 def lost(ctx: Context, publication: Publication) -> None:
     st.header(ctx.t("lost"))
     grain = st.radio(
-        ctx.t("granularity"), ["month", "quarter"], horizontal=True, key="lost_grain",
+        ctx.t("granularity"),
+        ["month", "quarter"],
+        horizontal=True,
+        key="lost_grain",
         format_func=lambda g: ctx.t("by_month" if g == "month" else "by_quarter"),
     )
     reasons = section(ctx, "lost", "by_reason", "lost_by_reason")
     if reasons is not None and not reasons.empty:
         period = pd.to_datetime(reasons["month"])
         reasons = reasons.assign(
-            period=period.dt.to_period("Q").astype(str) if grain == "quarter" else period.dt.strftime("%Y-%m")
+            period=period.dt.to_period("Q").astype(str)
+            if grain == "quarter"
+            else period.dt.strftime("%Y-%m")
         )
-        grouped = (
-            reasons.groupby(["period", "reason_group"], as_index=False)
-            .agg(lost_requests=("lost_requests", "sum"), is_recurring_motif=("is_recurring_motif", "max"))
+        grouped = reasons.groupby(["period", "reason_group"], as_index=False).agg(
+            lost_requests=("lost_requests", "sum"), is_recurring_motif=("is_recurring_motif", "max")
         )
         st.metric(ctx.t("lost_total"), fmt.number(int(grouped["lost_requests"].sum()), 0, ctx.lang))
         st.altair_chart(
-            alt.Chart(grouped.astype({"lost_requests": float})).mark_rect().encode(
+            alt.Chart(grouped.astype({"lost_requests": float}))
+            .mark_rect()
+            .encode(
                 x=alt.X("period:O", title=None),
                 y=alt.Y("reason_group:N", title=None),
                 color=alt.Color("lost_requests:Q", title=None, scale=alt.Scale(scheme="oranges")),
-                stroke=alt.condition("datum.is_recurring_motif", alt.value("black"), alt.value(None)),
+                stroke=alt.condition(
+                    "datum.is_recurring_motif", alt.value("black"), alt.value(None)
+                ),
                 strokeWidth=alt.value(2),
             ),
             width="stretch",
         )
-        motifs = sorted(set(reasons.loc[reasons["is_recurring_motif"].astype(bool), "reason_group"]))
+        motifs = sorted(
+            set(reasons.loc[reasons["is_recurring_motif"].astype(bool), "reason_group"])
+        )
         st.markdown(f"**{ctx.t('recurring')}** : " + (", ".join(motifs) or fmt.MISSING))
         table(ctx, reasons, "pertes_motifs")
     table(ctx, section(ctx, "lost", "cases", "cases"), "cas_marquants")
     quality = section(ctx, "lost", "qualification", "qualification")
     if quality is not None and not quality.empty:
         quality = quality.assign(
-            qualification_quality=(quality["well_qualified"] / quality["lost_requests"].where(quality["lost_requests"] > 0)).astype(float)
+            qualification_quality=(
+                quality["well_qualified"]
+                / quality["lost_requests"].where(quality["lost_requests"] > 0)
+            ).astype(float)
         )
     table(ctx, quality, "qualification")
 
@@ -256,25 +286,36 @@ def team(ctx: Context, publication: Publication) -> None:
         cells[0].metric(ctx.t("accounts"), fmt.number(row["accounts"], 0, ctx.lang))
         cells[1].metric(ctx.t("orphaned"), fmt.number(row["orphaned_accounts"], 0, ctx.lang))
         cells[2].metric(ctx.t("mrr_at_risk"), fmt.money(row["mrr_at_risk"], 2, ctx.lang))
-        cells[3].metric(ctx.t("pipeline_at_risk"), fmt.money(row["open_pipeline_at_risk"], 2, ctx.lang))
+        cells[3].metric(
+            ctx.t("pipeline_at_risk"), fmt.money(row["open_pipeline_at_risk"], 2, ctx.lang)
+        )
         table(ctx, coverage, "couverture")
     table(ctx, section(ctx, "team", "orphaned", "orphaned"), "orphelins")
     turnover = section(ctx, "team", "turnover", "turnover")
     if turnover is not None and not turnover.empty:
         rates = turnover.assign(rate=turnover["annualised_turnover_rate"].astype(float))
-        bars = alt.Chart(rates).mark_bar().encode(
-            x=alt.X("year:O", title=None), y=alt.Y("rate:Q", axis=alt.Axis(format="%"), title=None)
+        bars = (
+            alt.Chart(rates)
+            .mark_bar()
+            .encode(
+                x=alt.X("year:O", title=None),
+                y=alt.Y("rate:Q", axis=alt.Axis(format="%"), title=None),
+            )
         )
-        rule = alt.Chart(pd.DataFrame({"benchmark": [TURNOVER_BENCHMARK]})).mark_rule(
-            color="red", strokeDash=[4, 4]
-        ).encode(y="benchmark:Q")
+        rule = (
+            alt.Chart(pd.DataFrame({"benchmark": [TURNOVER_BENCHMARK]}))
+            .mark_rule(color="red", strokeDash=[4, 4])
+            .encode(y="benchmark:Q")
+        )
         st.altair_chart(bars + rule, width="stretch")
         table(ctx, turnover, "turnover")
     table(ctx, section(ctx, "team", "reps", "reps"), "commerciaux")
     attainment = section(ctx, "team", "attainment", "attainment")
     if attainment is not None and not attainment.empty:
         quota = attainment["monthly_quota"].astype(float) * attainment["months"]
-        attainment = attainment.assign(attainment=attainment["won_amount"].astype(float) / quota.where(quota > 0))
+        attainment = attainment.assign(
+            attainment=attainment["won_amount"].astype(float) / quota.where(quota > 0)
+        )
     table(ctx, attainment, "quotas")
 
 
@@ -289,15 +330,28 @@ def support(ctx: Context, publication: Publication) -> None:
         last = every.iloc[-1]
         cells = st.columns(4)
         cells[0].metric(ctx.t("sla"), fmt.percent(last["sla_compliance"], 1, ctx.lang))
-        cells[1].metric(ctx.t("response"), fmt.number(last["median_first_response_hours"], 1, ctx.lang))
-        cells[2].metric(ctx.t("resolution"), fmt.number(last["median_resolution_hours"], 1, ctx.lang))
+        cells[1].metric(
+            ctx.t("response"), fmt.number(last["median_first_response_hours"], 1, ctx.lang)
+        )
+        cells[2].metric(
+            ctx.t("resolution"), fmt.number(last["median_resolution_hours"], 1, ctx.lang)
+        )
         cells[3].metric(ctx.t("late_deliveries"), fmt.number(last["late_deliveries"], 0, ctx.lang))
         cells = st.columns(2)
-        cells[0].metric(ctx.t("churn_after_failure"), fmt.percent(last["churn_rate_3_months_after_failure"], 1, ctx.lang))
-        cells[1].metric(ctx.t("churn_without_failure"), fmt.percent(last["churn_rate_3_months_without_failure"], 1, ctx.lang))
+        cells[0].metric(
+            ctx.t("churn_after_failure"),
+            fmt.percent(last["churn_rate_3_months_after_failure"], 1, ctx.lang),
+        )
+        cells[1].metric(
+            ctx.t("churn_without_failure"),
+            fmt.percent(last["churn_rate_3_months_without_failure"], 1, ctx.lang),
+        )
         st.altair_chart(
-            alt.Chart(every.assign(sla=every["sla_compliance"].astype(float))).mark_line(point=True).encode(
-                x=alt.X("month:T", title=None), y=alt.Y("sla:Q", axis=alt.Axis(format="%"), title=ctx.t("sla"))
+            alt.Chart(every.assign(sla=every["sla_compliance"].astype(float)))
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("month:T", title=None),
+                y=alt.Y("sla:Q", axis=alt.Axis(format="%"), title=ctx.t("sla")),
             ),
             width="stretch",
         )
@@ -308,7 +362,11 @@ def normalise(text: object) -> str:
     """A spelling reduced to what identifies it: no accents, case, punctuation or legal form."""
     text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z0-9]+", " ", text.lower())
-    words = [w for w in text.split() if w not in {"sa", "sas", "sarl", "sasu", "eurl", "gmbh", "ltd", "inc", "the", "et", "cie"}]
+    words = [
+        w
+        for w in text.split()
+        if w not in {"sa", "sas", "sarl", "sasu", "eurl", "gmbh", "ltd", "inc", "the", "et", "cie"}
+    ]
     return " ".join(words)
 
 
@@ -330,7 +388,15 @@ def search(directory: pd.DataFrame, text: str, limit: int = 10) -> pd.DataFrame:
     best = sorted((s, c) for c, s in scores.items() if s >= 0.6)[::-1][:limit]
     names = directory.drop_duplicates("client_id").set_index("client_id")
     return pd.DataFrame(
-        [{"client_id": c, "legal_name": names.loc[c, "legal_name"], "segment": names.loc[c, "segment"], "score": round(s, 2)} for s, c in best]
+        [
+            {
+                "client_id": c,
+                "legal_name": names.loc[c, "legal_name"],
+                "segment": names.loc[c, "segment"],
+                "score": round(s, 2),
+            }
+            for s, c in best
+        ]
     )
 
 
@@ -349,7 +415,9 @@ def client(ctx: Context, publication: Publication) -> None:
         st.caption(ctx.t("no_data"))
         return
     choice = st.selectbox(
-        ctx.t("matches"), found["client_id"].tolist(), key="client_choice",
+        ctx.t("matches"),
+        found["client_id"].tolist(),
+        key="client_choice",
         format_func=lambda c: f"{found.set_index('client_id').loc[c, 'legal_name']} ({c})",
     )
     summary = section(ctx, "client", "summary", "client", client_id=choice)
@@ -357,7 +425,9 @@ def client(ctx: Context, publication: Publication) -> None:
         row = summary.iloc[0]
         cells = st.columns(4)
         cells[0].metric(ctx.t("mrr"), fmt.money(row["mrr"], 2, ctx.lang))
-        cells[1].metric(ctx.t("pipeline_total"), fmt.money(row["open_pipeline_amount"], 2, ctx.lang))
+        cells[1].metric(
+            ctx.t("pipeline_total"), fmt.money(row["open_pipeline_amount"], 2, ctx.lang)
+        )
         cells[2].metric(ctx.t("tickets"), fmt.number(row["open_tickets"], 0, ctx.lang))
         cells[3].metric(ctx.t("latest_nps"), fmt.number(row["latest_nps_score"], 0, ctx.lang))
         table(ctx, summary, "client_360")
@@ -365,8 +435,13 @@ def client(ctx: Context, publication: Publication) -> None:
     if golden is not None and not golden.empty:
         record = golden.iloc[0]
         rows = [
-            {"attribute": attribute, "value": str(record[attribute]), "source": record.get(f"{attribute}_source")}
-            for attribute in golden.columns if not attribute.endswith("_source")
+            {
+                "attribute": attribute,
+                "value": str(record[attribute]),
+                "source": record.get(f"{attribute}_source"),
+            }
+            for attribute in golden.columns
+            if not attribute.endswith("_source")
         ]
         table(ctx, pd.DataFrame(rows), "fiche_reference")
     table(ctx, section(ctx, "client", "records", "records", client_id=choice), "enregistrements")
@@ -374,9 +449,9 @@ def client(ctx: Context, publication: Publication) -> None:
     mrr = section(ctx, "client", "mrr", "client_mrr", client_id=choice)
     if mrr is not None and not mrr.empty:
         st.altair_chart(
-            alt.Chart(mrr.assign(mrr=mrr["mrr"].astype(float))).mark_area().encode(
-                x=alt.X("month:T", title=None), y=alt.Y("mrr:Q", title=None)
-            ),
+            alt.Chart(mrr.assign(mrr=mrr["mrr"].astype(float)))
+            .mark_area()
+            .encode(x=alt.X("month:T", title=None), y=alt.Y("mrr:Q", title=None)),
             width="stretch",
         )
         table(ctx, mrr, "mrr_client")

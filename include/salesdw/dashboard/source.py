@@ -50,8 +50,10 @@ class Source:
     @property
     def key(self) -> str:
         """What a cached result is keyed by, besides the publication and the query."""
-        return f"pg:{self.host}:{self.port}/{self.dbname}:{self.login}" if self.login else (
-            f"duckdb:{self.duckdb_path}"
+        return (
+            f"pg:{self.host}:{self.port}/{self.dbname}:{self.login}"
+            if self.login
+            else (f"duckdb:{self.duckdb_path}")
         )
 
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:

@@ -128,4 +128,6 @@ def headline(
         chart_data=[float(v) for v in history[column].dropna()],
         border=True,
     )
-    st.caption(ctx.t("vs_last_year", value=write(last_year), delta=change(last_year) or fmt.MISSING))
+    st.caption(
+        ctx.t("vs_last_year", value=write(last_year), delta=change(last_year) or fmt.MISSING)
+    )
