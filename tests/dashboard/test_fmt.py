@@ -46,3 +46,6 @@ def test_dates_are_day_first_in_french_and_iso_in_english():
     assert fmt.month(dt.date(2026, 3, 1)) == "03/2026"
     assert fmt.month(dt.date(2026, 3, 1), lang="en") == "2026-03"
     assert fmt.date(None) == "–"
+    assert fmt.timestamp(dt.datetime(2026, 1, 2, 14, 5)) == "02/01/2026 14:05"
+    assert fmt.timestamp(dt.datetime(2026, 1, 2)) == "02/01/2026"
+    assert fmt.timestamp(dt.datetime(2026, 1, 2, 14, 5), lang="en") == "2026-01-02 14:05"

@@ -75,3 +75,13 @@ def month(value: dt.date | None, lang: str = "fr") -> str:
     if value is None or _missing(value):
         return MISSING
     return value.strftime("%m/%Y") if lang == "fr" else value.strftime("%Y-%m")
+
+
+def timestamp(value: dt.datetime | None, lang: str = "fr") -> str:
+    """``2026-01-02 14:05`` -> ``02/01/2026 14:05`` (fr) or ``2026-01-02 14:05`` (en);
+    a midnight is written as its date alone."""
+    if value is None or _missing(value):
+        return MISSING
+    if value.time() == dt.time(0):
+        return date(value, lang)
+    return f"{date(value, lang)} {value:%H:%M}"

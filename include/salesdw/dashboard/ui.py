@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
@@ -74,7 +75,7 @@ def table(ctx: Context, frame: pd.DataFrame | None, name: str) -> None:
     if frame.empty:
         st.caption(ctx.t("no_data"))
         return
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(displayed(frame, ctx.lang), hide_index=True, width="stretch")
     st.download_button(
         ctx.t("download"),
         frame.to_csv(index=False).encode("utf-8"),
@@ -82,6 +83,28 @@ def table(ctx: Context, frame: pd.DataFrame | None, name: str) -> None:
         mime="text/csv",
         key=f"csv_{name}",
     )
+
+
+def displayed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The frame as written on screen: dates and decimal numbers in the language's format
+    (integers such as years and counts stay as they are). The CSV keeps the raw values."""
+    shown = frame.copy()
+    for column in shown.columns:
+        values = shown[column].dropna()
+        if values.empty:
+            continue
+        sample = values.iloc[0]
+        if isinstance(sample, dt.date | pd.Timestamp):
+            shown[column] = shown[column].map(
+                lambda v: (
+                    fmt.MISSING
+                    if pd.isna(v)
+                    else fmt.timestamp(pd.Timestamp(v).to_pydatetime(), lang)
+                )
+            )
+        elif isinstance(sample, Decimal | float) and not isinstance(sample, bool):
+            shown[column] = shown[column].map(lambda v: fmt.number(v, 2, lang))
+    return shown
 
 
 def value_at(frame: pd.DataFrame, column: str, month: dt.date):
