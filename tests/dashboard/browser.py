@@ -76,17 +76,19 @@ def browser():
             chrome.close()
 
 
-def settle(page, timeout_ms: int = 60_000) -> None:
-    """Wait until the app has finished its script run (the running indicator is gone)."""
+def settle(page, timeout_ms: int = 60_000, pause_ms: int = 300) -> None:
+    """Wait until the app has finished its script run (the running indicator is gone). The
+    pause lets a run that was just triggered start; after a page's header has appeared (the
+    run has started) none is needed, so the benchmark passes 0."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(pause_ms)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && document.querySelector('[data-testid=\"stApp\"]')"
         ".getAttribute('data-test-script-state') !== 'running'",
         timeout=timeout_ms,
     )
-    page.wait_for_timeout(200)
+    page.wait_for_timeout(pause_ms * 2 // 3)
 
 
 def log_in(page, url: str, login: str, password: str) -> None:
@@ -99,13 +101,13 @@ def log_in(page, url: str, login: str, password: str) -> None:
     settle(page)
 
 
-def open_page(page, title: str) -> None:
+def open_page(page, title: str, pause_ms: int = 300) -> None:
     """Click a page in the sidebar and wait for its header."""
     page.locator('[data-testid="stSidebar"] [role="radiogroup"] label').filter(
         has_text=title
     ).first.click()
     page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
-    settle(page)
+    settle(page, pause_ms=pause_ms)
 
 
 def metric(page, label: str) -> str:

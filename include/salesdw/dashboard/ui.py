@@ -120,6 +120,10 @@ def shift_month(month: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+LOWER_IS_BETTER = {"logo_churn", "cac"}
+"""Figures whose rise is bad news: their delta is red when it goes up."""
+
+
 def headline(
     ctx: Context, key: str, frame: pd.DataFrame, column: str, kind: str, month: dt.date
 ) -> None:
@@ -148,6 +152,7 @@ def headline(
         write(now),
         change(before),
         delta_description=ctx.t("vs_previous"),
+        delta_color="inverse" if key in LOWER_IS_BETTER else "normal",
         chart_data=[float(v) for v in history[column].dropna()],
         border=True,
     )
