@@ -50,12 +50,27 @@ def _show(at, page: str):
     return at
 
 
-def test_every_page_renders_without_an_error(app):
+def test_every_page_renders_without_an_error_and_offers_its_csv(app):
     assert "Accès non différencié" in app.warning[0].value
     for page in PAGES:
         _show(app, page)
         assert not app.error
         assert app.header[0].value  # the page's title was written
+        if page != "client":  # the client page shows tables once a client is searched
+            assert app.get("download_button"), page
+
+
+def test_the_segment_filter_gives_the_segment_figures(app, published, as_of_month):
+    [(segment, mrr)] = published.sql(
+        "select segment, closing_mrr from marts.rpt_mrr_monthly "
+        "where segment <> 'all' and month = ? order by closing_mrr desc limit 1",
+        [as_of_month],
+    )
+    app.sidebar.selectbox(key="segment").set_value(segment).run()
+    try:
+        assert _metrics(_show(app, "overview"))["MRR"] == fmt.money(mrr, 0)
+    finally:
+        app.sidebar.selectbox(key="segment").set_value("all").run()
 
 
 def test_overview_figures_are_the_marts(app, published, as_of_month):
