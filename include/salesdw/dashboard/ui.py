@@ -4,6 +4,7 @@ previous month and the same month last year, and a table with its CSV download."
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -85,6 +86,10 @@ def table(ctx: Context, frame: pd.DataFrame | None, name: str) -> None:
     )
 
 
+MONEY = re.compile(r"amount|mrr|arr|cac|spend|cltv|quota|arpa")
+"""Column names of money, always written with cents."""
+
+
 def displayed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The frame as written on screen: dates and decimal numbers in the language's format
     (integers such as years and counts stay as they are). The CSV keeps the raw values."""
@@ -103,7 +108,10 @@ def displayed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                 )
             )
         elif isinstance(sample, Decimal | float) and not isinstance(sample, bool):
-            shown[column] = shown[column].map(lambda v: fmt.number(v, 2, lang))
+            # sums of counts come back as decimals from PostgreSQL: whole numbers stay whole,
+            # unless the column is money
+            whole = all(float(v).is_integer() for v in values) and not MONEY.search(column)
+            shown[column] = shown[column].map(lambda v, d=0 if whole else 2: fmt.number(v, d, lang))
     return shown
 
 
