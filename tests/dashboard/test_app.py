@@ -155,13 +155,19 @@ def test_team_and_support_figures_are_their_marts(app, published, as_of_month):
     assert shown["Comptes orphelins"] == fmt.number(orphaned)
     assert shown["MRR à risque"] == fmt.money(at_risk)
     shown = _metrics(_show(app, "support"))
-    [(sla, late)] = published.sql(
-        "select sla_compliance, late_deliveries from marts.rpt_support_service "
+    [(sla, late, response, resolution, after, without)] = published.sql(
+        "select sla_compliance, late_deliveries, median_first_response_hours, "
+        "median_resolution_hours, churn_rate_3_months_after_failure, "
+        "churn_rate_3_months_without_failure from marts.rpt_support_service "
         "where priority = 'all' and month = ?",
         [as_of_month],
     )
     assert shown["Respect des SLA"] == fmt.percent(sla)
     assert shown["Livraisons en retard"] == fmt.number(late)
+    assert shown["Première réponse médiane (h)"] == fmt.number(response, 1)
+    assert shown["Résolution médiane (h)"] == fmt.number(resolution, 1)
+    assert shown["Churn à 3 mois après un incident"] == fmt.percent(after)
+    assert shown["Churn à 3 mois sans incident"] == fmt.percent(without)
 
 
 def test_lost_requests_total_is_the_fact_table(app, published, as_of_month):
