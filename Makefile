@@ -12,7 +12,7 @@ DEMO_SCALE ?= 1
 # make demo serves to this PostgreSQL database when one answers there (and says so)
 DEMO_SERVE_URI ?= postgresql://postgres@127.0.0.1:5432/salesdw
 
-.PHONY: demo test lint lock venv clean
+.PHONY: demo test browser lint lock venv clean
 
 venv: $(VENV)/.installed
 
@@ -35,9 +35,20 @@ demo: venv
 	fi; \
 	$(BIN)/salesdw run --landing $(SALESDW_HOME)/landing --from $(DEMO_START) --to $(DEMO_END)
 
-# tests that need PostgreSQL start it when it is down (tests/pg.py)
-test: venv
+# tests that need PostgreSQL start it when it is down (tests/pg.py); the dashboard's browser
+# test drives Debian's chromium, installed here when missing (never skipped: it fails)
+test: venv browser
 	$(BIN)/python -m pytest -q
+
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian's chromium for the dashboard's browser test"; \
+			apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
+		else \
+			echo "no /usr/bin/chromium and no apt-get: install chromium, or the dashboard's browser test fails" >&2; \
+		fi; \
+	fi
 
 lint: venv
 	$(BIN)/ruff check include dags tests bench

@@ -23,6 +23,7 @@ Typical session:
   salesdw run --landing sample --from 2026-01-01 --to 2026-01-30   # ingest, build, publish
   salesdw query "select month, closing_mrr from marts.rpt_mrr_monthly where segment = 'all'"
   salesdw audit                                        # checks, failures, publications
+  salesdw dashboard --port 8501                        # the web dashboard
 
 All state lives under $SALESDW_HOME (default ./.salesdw): the build warehouse, the
 publications BI reads (published/current), the local Airflow home and the logs. Other
@@ -187,6 +188,15 @@ def _cmd_quarantine(args: argparse.Namespace) -> int:
     return 0 if details["ok"] else 1
 
 
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    from salesdw.dashboard.serve import serve
+
+    settings = Settings.from_env()
+    if settings.serve_uri is None and not settings.bi_database_path.exists():
+        raise CliError(f"nothing published at {settings.bi_database_path}: run `make demo` first")
+    return serve(args.host, args.port)
+
+
 def _cmd_airflow(args: argparse.Namespace) -> int:
     from salesdw.orchestration.airflow_home import run_airflow_cli
 
@@ -328,6 +338,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_actor_arguments(quar)
     quar.set_defaults(handler=_cmd_quarantine)
     add_commands(sub)
+
+    dash = sub.add_parser(
+        "dashboard",
+        help="serve the web dashboard (French by default) on an address and port",
+        description="Serve the Streamlit dashboard (docs/dashboard.md). With SALESDW_SERVE_URI "
+        "set, people log in with their salesdw login and read what it may read; without, it "
+        "reads the published DuckDB file and says that access is not differentiated.",
+    )
+    dash.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    dash.add_argument("--port", type=_positive_int, default=8501, help="port to listen on")
+    dash.set_defaults(handler=_cmd_dashboard)
 
     af = sub.add_parser(
         "airflow",

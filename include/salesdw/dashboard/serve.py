@@ -1,0 +1,31 @@
+"""Run the Streamlit server on the dashboard's script, headless (no browser opened, no usage
+statistics sent: the machine may be offline)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+APP = Path(__file__).parent / "app.py"
+
+
+def command(host: str, port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.address", host,
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+        "--global.developmentMode", "false",
+        "--client.toolbarMode", "minimal",
+    ]  # fmt: skip
+
+
+def serve(host: str, port: int) -> int:
+    """Serve until interrupted; the server's exit code."""
+    try:
+        return subprocess.run(command(host, port), check=False).returncode
+    except KeyboardInterrupt:
+        return 0
