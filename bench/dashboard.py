@@ -23,20 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.dashboard.browser import PAGE_TITLES as PAGES
 from tests.dashboard.browser import browser, dashboard, open_page, settle  # noqa: E402
 
 from recording import record  # noqa: E402
 
-PAGES = (
-    "Vue d'ensemble",
-    "Revenus",
-    "Pipeline",
-    "Demandes perdues",
-    "Équipe commerciale",
-    "Support",
-    "Fiche client",
-    "Qualité des données",
-)
 START = dt.date(2026, 1, 1)
 
 

@@ -15,6 +15,17 @@ from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+PAGE_TITLES = (
+    "Vue d'ensemble",
+    "Revenus",
+    "Pipeline",
+    "Demandes perdues",
+    "Équipe commerciale",
+    "Support",
+    "Fiche client",
+    "Qualité des données",
+)
+"""The eight pages' French titles, as the issue names them, in the sidebar's order."""
 
 
 def free_port() -> int:

@@ -11,19 +11,17 @@ import pytest
 from salesdw.config import Settings
 from salesdw.dashboard import fmt
 from salesdw.serving import logins
-from tests.dashboard.browser import ERRORS, browser, dashboard, log_in, metric, open_page
+from tests.dashboard.browser import (
+    ERRORS,
+    PAGE_TITLES,
+    browser,
+    dashboard,
+    log_in,
+    metric,
+    open_page,
+)
 
 pytestmark = pytest.mark.slow
-TITLES = (
-    "Vue d'ensemble",
-    "Revenus",
-    "Pipeline",
-    "Demandes perdues",
-    "Équipe commerciale",
-    "Support",
-    "Fiche client",
-    "Qualité des données",
-)
 PASSWORD = "s3cret-dashboard"
 
 
@@ -72,7 +70,7 @@ def test_a_rep_sees_their_pipeline_and_the_director_the_whole(published, tmp_pat
         page.context.clear_cookies()
         page.goto("about:blank")
         log_in(page, url, director, PASSWORD)
-        for number, title in enumerate(TITLES):
+        for number, title in enumerate(PAGE_TITLES):
             open_page(page, title)
             if title == "Fiche client":
                 [(name,)] = published.sql(
