@@ -15,6 +15,7 @@ import argparse
 import csv
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -71,11 +72,14 @@ def _frame(rows: list[dict], system: str) -> pd.DataFrame:
 
 
 def chicago() -> tuple[pd.DataFrame, dict[str, str]]:
-    rows, truth = [], {}
+    """The records keep the source file each came from (nine lists, one system each)."""
+    rows: dict[str, list[dict]] = {}
+    truth = {}
     path = REFERENCE / "organisations_chicago" / "csv_example_input_with_true_ids.csv"
     with path.open(encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
-            rows.append(
+            system = re.sub(r"[^a-z0-9]+", "_", r["Source"].lower().removesuffix(".csv")).strip("_")
+            rows.setdefault(system, []).append(
                 {
                     "source_id": r["Id"],
                     "company_name": r["Site name"],
@@ -84,8 +88,9 @@ def chicago() -> tuple[pd.DataFrame, dict[str, str]]:
                     "phone": r["Phone"],
                 }
             )
-            truth[f"ref|records|{r['Id']}"] = r["True Id"]
-    return _frame(rows, "ref"), truth
+            truth[f"{system}|records|{r['Id']}"] = r["True Id"]
+    frames = [_frame(system_rows, system) for system, system_rows in sorted(rows.items())]
+    return pd.concat(frames, ignore_index=True), truth
 
 
 def restaurants_dirty() -> tuple[pd.DataFrame, dict[str, str]]:
@@ -131,6 +136,16 @@ def restaurants_two_sources() -> tuple[pd.DataFrame, dict[str, str]]:
         [(f"rest1|records|{a}", f"rest2|records|{b}") for a, b in matches.itertuples(index=False)],
     )
     return pd.concat(frames, ignore_index=True), truth
+
+
+def names_only(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same records with every attribute but the name blanked (issue 16): how support
+    desks, CRM leads and marketing lists often arrive."""
+    blanked = frame.copy()
+    for column in ("siren", "vat_number", "phone", "street", "postal_code", "city", "country"):
+        blanked[column] = None
+    blanked["domains"] = [[] for _ in range(len(blanked))]
+    return blanked
 
 
 def _components(keys: list[str], pairs: list[tuple[str, str]]) -> dict[str, str]:
@@ -292,6 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=["generated", "chicago", "restaurants_dirty", "restaurants_two_sources"]
     )
+    parser.add_argument(
+        "--no-names-only", action="store_true", help="skip the name-only variants of the sets"
+    )
     parser.add_argument("--record", type=Path, help="append the figures to this markdown file")
     args = parser.parse_args(argv)
     results = []
@@ -309,6 +327,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.only in (None, name):
                 frame, truth = loader()
                 sets.append((name, reference_warehouse(frame, Path(tmp) / name), truth))
+                if not args.no_names_only:
+                    home = Path(tmp) / f"{name}-names-only"
+                    warehouse = reference_warehouse(names_only(frame), home)
+                    sets.append((f"{name}, names only", warehouse, truth))
         for name, warehouse, truth in sets:
             ours, seconds = score_salesdw(warehouse, truth)
             row = {

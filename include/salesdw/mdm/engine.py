@@ -15,8 +15,9 @@ import duckdb
 from salesdw.mdm.config import Comparison, MatchConfig
 
 # Why a pair is linked, strongest first: a steward's decision, a deterministic rule, a score,
-# a lone name-only record whose name points at one client only.
-FORCED, DETERMINISTIC, SCORED, NAME_ONLY = 0, 1, 2, 3
+# a specific name shared by a group of records, a lone record whose name points at one
+# client only (salesdw.mdm.names).
+FORCED, DETERMINISTIC, SCORED, NAME_GROUP, NAME_ONLY = 0, 1, 2, 3, 4
 
 
 def numbered_records_sql(relation: str) -> str:
