@@ -8,7 +8,10 @@ stable client ids and for the run to persist:
   link that holds it there (`link_rule`, `link_weight`);
 - m_evidence: one row per compared attribute of every linked, refused, forced or near-miss
   pair, with the level, the weight and the pair's decision;
-- m_override_outcomes: what each steward override did (applied, superseded, not applicable).
+- m_override_outcomes: what each steward override did (applied, superseded, not applicable);
+- m_skipped_blocks: the blocks too large to compare that no name group decides;
+- m_name_groups: the groups of records with the same name words, and what was decided;
+- m_review_queue: what was left undecided, for stewards (salesdw.mdm.review).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from salesdw.mdm import engine, names
+from salesdw.mdm import engine, names, review
 from salesdw.mdm.config import MatchConfig
 
 log = logging.getLogger(__name__)
@@ -54,7 +57,10 @@ def match(
     """Cluster the records of `relation` (columns of int_client_records_normalized)."""
     engine.run_sql(con, "m_records", engine.numbered_records_sql(relation))
     engine.run_sql(con, "m_block_keys", engine.block_keys_sql(config, "m_records"))
-    engine.run_sql(con, "m_block_sizes", engine.block_sizes_sql("m_block_keys"))
+    engine.run_sql(con, "m_block_sizes", engine.block_sizes_sql("m_block_keys", "m_records"))
+    engine.run_sql(
+        con, "m_skipped_blocks", engine.skipped_blocks_sql("m_block_sizes", config.max_block_size)
+    )
     engine.run_sql(
         con,
         "m_pairs",
@@ -77,13 +83,12 @@ def match(
     _write_assignments(con, outcome, links)
     _write_evidence(con, config, outcome)
     _write_override_outcomes(con, outcome)
+    review.build_review_queue(con)
 
     stats = MatchStats(
         records=n_records,
         candidate_pairs=con.execute("select count(*) from m_pairs").fetchone()[0],
-        skipped_blocks=con.execute(
-            f"select count(*) from m_block_sizes where records > {config.max_block_size}"
-        ).fetchone()[0],
+        skipped_blocks=con.execute("select count(*) from m_skipped_blocks").fetchone()[0],
         linked_pairs=sum(1 for d in outcome.decisions.values() if d == "linked"),
         clusters=len(set(outcome.labels)),
     )
