@@ -1,5 +1,7 @@
 -- Every industry and segment the CRM sends is in the categorical_values seed (a new spelling
--- is a decision, not a new category next to the old one). Rows returned are failures.
+-- is a decision, not a new category next to the old one). int_client_records_unioned keeps a
+-- raw value the seed does not map as it came, so any value there that is not one of the
+-- seed's spellings is unmapped. Rows returned are failures.
 with
 
 categorical_values as (
@@ -8,28 +10,35 @@ categorical_values as (
 
 ),
 
-raw_values as (
+records as (
+
+    select * from {{ ref('int_client_records_unioned') }}
+    where source_system = 'crm'
+
+),
+
+sent_values as (
 
     select distinct
         'industry' as attribute,
-        industry as raw_value
-    from {{ ref('stg_crm__accounts') }}
+        industry as value
+    from records
     where industry is not null
 
     union
 
     select distinct
         'segment' as attribute,
-        segment as raw_value
-    from {{ ref('stg_crm__accounts') }}
+        segment as value
+    from records
     where segment is not null
 
 )
 
-select raw_values.*
-from raw_values
+select sent_values.*
+from sent_values
 left join categorical_values
     on
-        raw_values.attribute = categorical_values.attribute
-        and raw_values.raw_value = categorical_values.raw_value
-where categorical_values.raw_value is null
+        sent_values.attribute = categorical_values.attribute
+        and sent_values.value = categorical_values.value
+where categorical_values.value is null
