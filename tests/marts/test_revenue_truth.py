@@ -8,7 +8,9 @@
   them: every subscription's monthly value, MRR per month, the FX effect per month, the new
   clients and CAC equal the truth to the cent;
 - no foreign-currency client whose contract amount did not change is classed expansion or
-  contraction.
+  contraction;
+- a derived segment (a client the CRM does not know) is the band of its first month's MRR,
+  and the true segment for at least 99% of those clients.
 
 About three minutes on 2 cores (two builds).
 """
@@ -240,3 +242,43 @@ def test_no_unchanged_foreign_contract_is_an_expansion_or_a_contraction(demo):
     checked = [categories[key] for key in unchanged if key in categories]
     assert len(checked) > 100  # the demo holds many: the test would see a wrong one
     assert set(checked) == {"flat"}
+
+
+def _band(mrr: Decimal) -> str:
+    """var derived_segment_min_mrr's bands (dbt_project.yml), with the truth's spelling."""
+    return "Enterprise" if mrr >= 2000 else "Mid-Market" if mrr >= 400 else "SMB"
+
+
+def test_a_derived_segment_is_the_band_of_the_first_contract_and_mostly_the_true_one(demo):
+    landing, home, *_ = demo
+    first: dict[str, tuple[str, Decimal]] = {}
+    for r in _truth(landing, "subscription_months"):
+        client, month = r["true_client_id"], r["month"]
+        if client not in first or month < first[client][0]:
+            first[client] = (month, Decimal(0))
+        if first[client][0] == month:
+            first[client] = (month, first[client][1] + Decimal(r["mrr_eur"]))
+    true_segment = {r["true_client_id"]: r["segment"] for r in _truth(landing, "clients")}
+    true_client = {
+        r["source_id"]: r["true_client_id"]
+        for r in _truth(landing, "source_records")
+        if r["source_system"] == "erp" and r["source_entity"] == "customers"
+    }
+    derived = defaultdict(set)
+    segment_of = {}
+    for client_id, customer, segment in _query(
+        home,
+        "select clients.client_id, ids.source_id, clients.segment"
+        " from marts.dim_clients as clients"
+        " inner join marts.map_client_source_ids as ids on clients.client_id = ids.client_id"
+        " where clients.is_segment_derived and ids.source_system = 'erp'",
+    ):
+        derived[client_id].add(true_client[customer])
+        segment_of[client_id] = segment
+    single = {cid: next(iter(tc)) for cid, tc in derived.items() if len(tc) == 1}
+    spelled = {"smb": "SMB", "mid_market": "Mid-Market", "enterprise": "Enterprise"}
+    got = {tc: spelled[segment_of[cid]] for cid, tc in single.items()}
+    assert len(got) > 200
+    assert got == {tc: _band(first[tc][1]) for tc in got}
+    # the rule misses only a client whose first contract a currency moves across a band
+    assert sum(got[tc] == true_segment[tc] for tc in got) >= 0.99 * len(got)
