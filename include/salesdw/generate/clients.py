@@ -116,12 +116,24 @@ def client_life(world: World, rng: random.Random, client: Client) -> None:
     if erp_ids:
         subscriptions(world, rng, client, erp_ids)
         quotes_and_orders(world, rng, client, erp_ids)
+    first_opportunity = len(world.versions.get("crm__opportunities", []))
     for account_id, created in accounts:
         crm_activity(world, rng, client, account_id, created)
     if org is not None:
         support_activity(world, rng, *org)
     if rng.random() < 0.4:
-        lead(world, rng, client, converted=bool(accounts))
+        # a converted lead points at the first opportunity of the client's first account
+        opened = (
+            [
+                row
+                for row in world.versions.get("crm__opportunities", [])[first_opportunity:]
+                if row["account_id"] == accounts[0][0]
+            ]
+            if accounts
+            else []
+        )
+        opportunity = min(opened, key=lambda row: row["_at"])["opportunity_id"] if opened else ""
+        lead(world, rng, client, converted=bool(accounts), opportunity_id=opportunity)
 
 
 def _record(

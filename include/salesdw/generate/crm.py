@@ -213,7 +213,9 @@ def _opportunity_change(
         )
 
 
-def lead(world: World, rng: random.Random, client: Client, converted: bool) -> None:
+def lead(
+    world: World, rng: random.Random, client: Client, converted: bool, opportunity_id: str = ""
+) -> None:
     lead_id = f"00Q{len(world.versions.get('crm__leads', [])) + 1:08d}"
     created = client.acquired_at - dt.timedelta(days=rng.randint(10, 200))
     name, _ = idn.spell(rng, client.base, client.legal_form, "crm")
@@ -253,4 +255,8 @@ def lead(world: World, rng: random.Random, client: Client, converted: bool) -> N
                 "lost_requests", kind="disqualified_lead", request_id=lead_id, raw_reason=reason
             )
     elif converted:
-        world.add("crm__leads", end, dict(row, status="converted"))
+        world.add(
+            "crm__leads",
+            end,
+            dict(row, status="converted", converted_opportunity_id=opportunity_id),
+        )

@@ -9,6 +9,7 @@ Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
 - events.csv: one-off events (schema drift, re-delivered file, unreadable file).
 - slipped_deals.csv, orphaned_accounts.csv, lost_requests.csv, breached_tickets.csv,
   late_deliveries.csv: facts as of the last extract date, for the marts to reproduce.
+- subscription_months.csv, fx_effects.csv, acquisition.csv: the revenue truth (truth_revenue.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from salesdw.generate.extracts import LandedFile
 from salesdw.generate.model import World
+from salesdw.generate.truth_revenue import acquisition, fx_effects, subscription_months
 
 
 def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
@@ -217,3 +219,28 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
     }
     for name, columns in facts.items():
         _write(folder / f"{name}.csv", columns, world.facts.get(name, []))
+    months = subscription_months(world)
+    _write(
+        folder / "subscription_months.csv",
+        [
+            "subscription_id",
+            "month",
+            "true_client_id",
+            "erp_customer_id",
+            "currency",
+            "mrr_contract_currency",
+            "eur_per_unit",
+            "mrr_eur",
+        ],
+        months,
+    )
+    _write(
+        folder / "fx_effects.csv",
+        ["month", "fx_effect", "eur_per_chf", "eur_per_gbp", "eur_per_usd"],
+        fx_effects(world, months),
+    )
+    _write(
+        folder / "acquisition.csv",
+        ["month", "new_clients", "sm_spend_eur"],
+        acquisition(world, months),
+    )

@@ -1,6 +1,7 @@
-"""The warehouse part of the run summary: what the last master-data run decided, the MRR
-bridge and the headline KPIs, and the last publication attempt, read back from the build
-warehouse (queries in run_summary.sql)."""
+"""The warehouse part of the run summary: what the last master-data run decided, the source
+records no master client holds, the MRR bridge and the headline KPIs, and the last
+publication attempt, read back from the build warehouse (queries in run_summary.sql). A rate
+whose window has not elapsed is marked so, never printed as if final."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ def warehouse_summary(settings: Settings) -> str | None:
         has_bridge = "marts.rpt_mrr_monthly" in present
         bridge = con.execute(sql["mrr_bridge"]).fetchall()[::-1] if has_bridge else []
         kpis = con.execute(sql["kpis"]).fetchone() if has_bridge else None
+        unmapped = _unmapped_lines(con, present)
+        segment_cac = _segment_cac_lines(con, present)
         more = _sales_lines(con, present) + _publication_lines(con, present, settings)
     lines = [
         f"Master data (run {run[0]}): {run[1]:,} client source records -> {run[2]:,} clients "
@@ -51,7 +54,7 @@ def warehouse_summary(settings: Settings) -> str | None:
         "  marts: marts.dim_clients, marts.map_client_source_ids, "
         "marts.client_match_evidence, marts.map_client_ids, marts.client_id_history"
     )
-    lines += _bridge_lines(bridge) + _kpi_lines(kpis)
+    lines += unmapped + _bridge_lines(bridge) + _kpi_lines(kpis) + segment_cac
     return "\n".join(lines + more)
 
 
@@ -62,15 +65,50 @@ def _bridge_lines(bridge: list[tuple]) -> list[str]:
     lines = [
         "MRR bridge (marts.rpt_mrr_monthly, all segments, reporting currency):",
         f"  {'month':<8}{'opening':>13}{'new':>11}{'reactiv.':>11}{'expansion':>11}"
-        f"{'contract.':>11}{'churn':>11}{'closing':>13}",
+        f"{'contract.':>11}{'churn':>11}{'fx':>9}{'closing':>13}",
     ]
     for month, *amounts in bridge:
-        opening, new, react, exp, contr, churn, closing = (float(a) for a in amounts)
+        opening, new, react, exp, contr, churn, fx, closing = (float(a) for a in amounts)
         lines.append(
             f"  {month:%Y-%m}  {opening:>13,.0f}{new:>11,.0f}{react:>11,.0f}{exp:>11,.0f}"
-            f"{contr:>11,.0f}{churn:>11,.0f}{closing:>13,.0f}"
+            f"{contr:>11,.0f}{churn:>11,.0f}{fx:>9,.0f}{closing:>13,.0f}"
         )
     return lines
+
+
+def _unmapped_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]:
+    """The source records that point at a client master data does not know, per check, with
+    their money and the files that explain them: nothing leaves a KPI without a line here."""
+    if "marts.rpt_referential_integrity" not in present:
+        return []
+    rows = con.execute(queries("run_summary")["unmapped_records"]).fetchall()
+    lines = [
+        f"Unmapped source records: {sum(r[1] for r in rows):,} (marts.rpt_referential_integrity)"
+    ]
+    for check, records, mrr, amount, share, share_max, blocking, files in rows:
+        money = f"MRR {_n(mrr)}" if mrr else f"amount {_n(amount)}"
+        if mrr:
+            money += (
+                f", {_n(share, '.2%')} of the as-of month's "
+                f"({'blocks' if blocking else 'warns'}: the gate blocks above "
+                f"{_n(share_max, '.2%')})"
+            )
+        lines.append(
+            f"  {check:<30}{records:>7,}  {money}; "
+            f"explained by: {', '.join(files or []) or 'no rejected or quarantined file'}"
+        )
+    return lines
+
+
+def _segment_cac_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]:
+    """The latest month's CAC per segment (each segment's own, not the company's)."""
+    if "marts.rpt_cac_by_segment" not in present:
+        return []
+    rows = con.execute(queries("run_summary")["cac_by_segment"]).fetchall()
+    if not rows:
+        return []
+    parts = ", ".join(f"{segment} {_n(cac)} ({new:,} new)" for _, segment, new, cac in rows)
+    return [f"  CAC by segment {rows[0][0]:%Y-%m}: {parts} (marts.rpt_cac_by_segment)"]
 
 
 def _fmt(value: object, pattern: str) -> str:
@@ -150,12 +188,16 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
     support = con.execute(sql["support_service"]).fetchone()
     lines = []
     if funnel:
-        month, wins, wins_amount, cycle, cycle_p90, pipeline, weighted = funnel
+        month, wins, wins_amount, cycle, cycle_p90, pipeline, weighted, due, due_amount, done = (
+            funnel
+        )
+        partial = "" if done else " (month not over: incomplete)"
         lines.append(
             f"Pipeline {month:%Y-%m}: win rate {_n(wins, '.1%')} by count, "
-            f"{_n(wins_amount, '.1%')} by amount; sales cycle median {_n(cycle)} d, p90 "
-            f"{_n(cycle_p90)} d; open pipeline {_n(pipeline)} (weighted {_n(weighted)}) "
-            "(marts.rpt_pipeline_funnel)"
+            f"{_n(wins_amount, '.1%')} by amount{partial}; sales cycle median {_n(cycle)} d, "
+            f"p90 {_n(cycle_p90)} d; current pipeline {_n(pipeline)} (weighted "
+            f"{_n(weighted)}); past due, apart: {due or 0:,} deals, {_n(due_amount or 0)} "
+            "(marts.rpt_pipeline_funnel, rpt_past_due_pipeline)"
         )
     if forecast:
         month, committed, won, accuracy, bias = forecast
@@ -185,4 +227,23 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
             f"{_n(first, '.1f')} h (p90 {_n(first_p90, '.1f')} h), SLA compliance "
             f"{_n(sla, '.1%')}, {breached:,} breached (marts.rpt_support_service)"
         )
+    churn = con.execute(sql["churn_after_failure"]).fetchone()
+    if churn:
+        month, after, without, incomplete = churn
+        lines.append(
+            f"  churn within 3 months {month:%Y-%m}: {_n(after, '.1%')} after a service "
+            f"failure, {_n(without, '.1%')} without; {incomplete} later month(s) incomplete "
+            "(window not elapsed: null, not 0)"
+        )
+    if "marts.rpt_rep_turnover" in present:
+        turnover = con.execute(sql["rep_turnover"]).fetchone()
+        if turnover:
+            year, rate, days, partial, annualised = turnover
+            label = (
+                f"{_n(rate, '.1%')} over {days} days (partial year), annualised "
+                f"{_n(annualised, '.1%')}"
+                if partial
+                else _n(rate, ".1%")
+            )
+            lines.append(f"Rep turnover {year}: {label} (marts.rpt_rep_turnover)")
     return lines

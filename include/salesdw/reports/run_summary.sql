@@ -31,6 +31,7 @@ select
     expansion_mrr,
     contraction_mrr,
     churn_mrr,
+    fx_mrr,
     closing_mrr
 from marts.rpt_mrr_monthly
 where segment = 'all'
@@ -83,7 +84,10 @@ select
     median_sales_cycle_days,
     p90_sales_cycle_days,
     pipeline_amount,
-    weighted_pipeline_amount
+    weighted_pipeline_amount,
+    past_due_opportunities,
+    past_due_amount,
+    is_complete
 from marts.rpt_pipeline_funnel
 where segment = 'all' and owner_crm_user_id = 'all' and pipeline_stage = 'all'
 order by month desc
@@ -142,3 +146,61 @@ from marts.rpt_support_service
 where priority = 'all'
 order by month desc
 limit 1;
+
+-- name: churn_after_failure
+-- the latest month whose three following months have ended, and how many later ones have not
+select
+    month,
+    churn_rate_3_months_after_failure,
+    churn_rate_3_months_without_failure,
+    (
+        select count(*) from marts.rpt_support_service as later
+        where
+            later.priority = 'all'
+            and later.month > complete.month
+            and not coalesce(later.is_churn_window_complete, false)
+    ) as incomplete_months
+from marts.rpt_support_service as complete
+where priority = 'all' and is_churn_window_complete
+order by month desc
+limit 1;
+
+-- name: rep_turnover
+select
+    year,
+    turnover_rate,
+    days_observed,
+    is_partial_year,
+    annualised_turnover_rate
+from marts.rpt_rep_turnover
+order by year desc
+limit 1;
+
+-- name: unmapped_records
+-- every referential-integrity check that found records, largest MRR first
+select
+    check_name,
+    unmapped_records,
+    unmapped_mrr,
+    unmapped_amount,
+    unmapped_mrr_share,
+    unmapped_mrr_share_max,
+    is_blocking,
+    explained_by
+from marts.rpt_referential_integrity
+where unmapped_records > 0
+order by unmapped_mrr desc, unmapped_records desc, check_name asc;
+
+-- name: cac_by_segment
+-- the latest month's CAC of each segment, every channel together
+select
+    month,
+    segment,
+    new_clients,
+    cac
+from marts.rpt_cac_by_segment
+where
+    channel = 'all'
+    and segment <> 'all'
+    and month = (select max(month) from marts.rpt_cac_by_segment)
+order by segment;

@@ -19,6 +19,12 @@ crm_accounts as (
 
 ),
 
+categorical_values as (
+
+    select * from {{ ref('categorical_values') }}
+
+),
+
 crm_contacts as (
 
     select * from {{ ref('stg_crm__contacts') }}
@@ -129,12 +135,22 @@ crm_records as (
         crm_accounts.billing_country as country,
         null as linked_record_key,
         crm_accounts.owner_crm_user_id,
-        crm_accounts.segment,
-        crm_accounts.industry,
+        -- one spelling per category (seed categorical_values); an unmapped one stays as
+        -- sent, and its mapping test fails
+        coalesce(segments.value, crm_accounts.segment) as segment,
+        coalesce(industries.value, crm_accounts.industry) as industry,
         crm_accounts.updated_at
     from crm_accounts
     left join contact_domains
         on crm_accounts.crm_account_id = contact_domains.crm_account_id
+    left join categorical_values as segments
+        on
+            segments.attribute = 'segment'
+            and crm_accounts.segment = segments.raw_value
+    left join categorical_values as industries
+        on
+            industries.attribute = 'industry'
+            and crm_accounts.industry = industries.raw_value
 
 ),
 

@@ -1,7 +1,9 @@
 {#
     The golden record: one row per master client, its attributes chosen among its source
     records by the survivorship var (dbt_project.yml, macros/survivorship.sql), each with the
-    record_key it came from in <attribute>_source.
+    record_key it came from in <attribute>_source. A client whose records carry no segment
+    gets the one derived from its first month's MRR (int_client_segments_derived),
+    is_segment_derived true and segment_source null.
 #}
 
 with
@@ -27,6 +29,12 @@ unioned as (
 normalized as (
 
     select * from {{ ref('int_client_records_normalized') }}
+
+),
+
+derived_segments as (
+
+    select * from {{ ref('int_client_segments_derived') }}
 
 ),
 
@@ -112,7 +120,8 @@ final as (
         golden.phone,
         golden.domains,
         golden.owner_crm_user_id,
-        golden.segment,
+        -- no source record carries a segment (an ERP-only client): the ERP's contract value
+        coalesce(golden.segment, derived_segments.derived_segment) as segment,
         golden.industry,
         golden.source_systems,
         golden.source_records,
@@ -130,10 +139,14 @@ final as (
         golden.phone_source,
         golden.owner_source,
         golden.segment_source,
-        golden.industry_source
+        golden.industry_source,
+        golden.segment is null and derived_segments.derived_segment is not null
+            as is_segment_derived
     from golden
     inner join client_ids
         on golden.client_id = client_ids.client_id
+    left join derived_segments
+        on golden.client_id = derived_segments.client_id
 
 )
 

@@ -10,8 +10,12 @@
       forecast_bias = actual / forecast - 1, null without a forecast;
     - commit_pipeline_at_start: the warehouse's own forecast, Σ amount of the deals in
       forecast category `commit` with an expected close date in the month, as they stood at
-      the month's first instant in stg_crm__opportunity_versions; null for months before the
-      warehouse's first extract, whose state it never saw.
+      the month's first instant in stg_crm__opportunity_versions. For months before the
+      warehouse's first extract, whose versions it never saw, it is reconstructed from the
+      reconciled stage and close-date history (int_opportunity_changes_reconciled): a deal
+      counts when its stage at the month's first instant is one the CRM forecasts as commit
+      (var commit_pipeline_stages) and its expected close date then falls in the month;
+      is_commit_pipeline_reconstructed says so. A change both histories missed is missed.
     Team is the rep's ERP team (employees matched to CRM users by e-mail), `unknown` when
     there is no match. The owner is the deal's current owner.
 #}
@@ -33,6 +37,34 @@ opportunities as (
 versions as (
 
     select * from {{ ref('stg_crm__opportunity_versions') }}
+
+),
+
+stages as (
+
+    select * from {{ ref('crm_stages') }}
+
+),
+
+stage_changes as (
+
+    select * from {{ ref('int_opportunity_changes_reconciled') }}
+    where field = 'stage'
+    -- two changes at one instant (one inferred, one recorded): the later in the history wins
+    qualify row_number() over (
+        partition by crm_opportunity_id, changed_at order by change_number desc
+    ) = 1
+
+),
+
+close_date_changes as (
+
+    select * from {{ ref('int_opportunity_changes_reconciled') }}
+    where field = 'expected_close_date'
+    -- two changes at one instant (one inferred, one recorded): the later in the history wins
+    qualify row_number() over (
+        partition by crm_opportunity_id, changed_at order by change_number desc
+    ) = 1
 
 ),
 
@@ -151,6 +183,65 @@ rep_months as (
 
 ),
 
+months_before_extracts as (
+
+    select distinct rep_months.month
+    from rep_months
+    cross join first_extract
+    where rep_months.month < date_trunc('month', first_extract.first_extract_date)
+
+),
+
+stage_at_start as (
+
+    select
+        months_before_extracts.month,
+        opportunities.crm_opportunity_id,
+        opportunities.owner_crm_user_id,
+        opportunities.amount_reporting,
+        stage_changes.new_value as crm_stage
+    from months_before_extracts
+    cross join opportunities
+    asof inner join stage_changes
+        on
+            opportunities.crm_opportunity_id = stage_changes.crm_opportunity_id
+            and months_before_extracts.month::timestamp >= stage_changes.changed_at
+
+),
+
+state_at_start as (
+
+    select
+        stage_at_start.*,
+        close_date_changes.new_value::date as expected_close_date
+    from stage_at_start
+    asof inner join close_date_changes
+        on
+            stage_at_start.crm_opportunity_id = close_date_changes.crm_opportunity_id
+            and stage_at_start.month::timestamp >= close_date_changes.changed_at
+
+),
+
+reconstructed_commit_pipeline as (
+
+    select
+        state_at_start.owner_crm_user_id,
+        state_at_start.month,
+        sum(state_at_start.amount_reporting) as commit_pipeline_at_start
+    from state_at_start
+    inner join stages
+        on state_at_start.crm_stage = stages.crm_stage
+    where
+        stages.pipeline_stage in (
+            {%- for stage in var('commit_pipeline_stages') %}
+                '{{ stage }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+        and date_trunc('month', state_at_start.expected_close_date) = state_at_start.month
+    group by all
+
+),
+
 rep_months_with_pipeline as (
 
     select
@@ -159,7 +250,10 @@ rep_months_with_pipeline as (
         case
             when rep_months.month >= date_trunc('month', first_extract.first_extract_date)
                 then coalesce(commit_pipeline.commit_pipeline_at_start, 0)
-        end as commit_pipeline_at_start
+            else coalesce(reconstructed_commit_pipeline.commit_pipeline_at_start, 0)
+        end as commit_pipeline_at_start,
+        rep_months.month < date_trunc('month', first_extract.first_extract_date)
+            as is_commit_pipeline_reconstructed
     from rep_months
     cross join first_extract
     left join rep_teams
@@ -168,6 +262,10 @@ rep_months_with_pipeline as (
         on
             rep_months.owner_crm_user_id = commit_pipeline.owner_crm_user_id
             and rep_months.month = commit_pipeline.month
+    left join reconstructed_commit_pipeline
+        on
+            rep_months.owner_crm_user_id = reconstructed_commit_pipeline.owner_crm_user_id
+            and rep_months.month = reconstructed_commit_pipeline.month
 
 ),
 
@@ -182,7 +280,8 @@ aggregated as (
         sum(forecast_amount) as forecast_amount,
         sum(actual_amount) as actual_amount,
         sum(won_opportunities) as won_opportunities,
-        sum(commit_pipeline_at_start) as commit_pipeline_at_start
+        sum(commit_pipeline_at_start) as commit_pipeline_at_start,
+        bool_or(is_commit_pipeline_reconstructed) as is_commit_pipeline_reconstructed
     from rep_months_with_pipeline
     group by grouping sets ((month, team, owner_crm_user_id), (month, team), (month))
 
@@ -201,7 +300,8 @@ final as (
             1 - abs(actual_amount - forecast_amount) / nullif(actual_amount, 0), 4
         )::double as forecast_accuracy,
         round(actual_amount / nullif(forecast_amount, 0) - 1, 4)::double as forecast_bias,
-        commit_pipeline_at_start::decimal(18, 2) as commit_pipeline_at_start
+        commit_pipeline_at_start::decimal(18, 2) as commit_pipeline_at_start,
+        is_commit_pipeline_reconstructed
     from aggregated
 
 )

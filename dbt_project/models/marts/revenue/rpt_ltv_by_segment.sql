@@ -1,8 +1,8 @@
 {#
     Steady-state CLTV and LTV:CAC per month and segment: ARPA x gross margin / the segment's
-    monthly logo churn rate (clients active the month before and not this month / clients
-    active the month before), against the month's overall CAC (spend is not booked by
-    segment). CLTV is null in a month without churn in the segment (infinite otherwise).
+    trailing 12-month logo churn rate (int_logo_churn_rates_trailed), against the segment's own
+    CAC (rpt_cac_by_segment, every channel). CLTV is null when the segment lost no client in
+    12 months (it would be infinite), LTV:CAC when the segment had no new client that month.
     Grain: month, segment.
 #}
 
@@ -16,16 +16,19 @@ mrr as (
 
 clients as (
 
-    select
-        client_id,
-        coalesce(segment, 'unknown') as segment
-    from {{ ref('dim_clients') }}
+    select * from {{ ref('dim_clients') }}
 
 ),
 
-acquisition as (
+churn as (
 
-    select * from {{ ref('rpt_acquisition') }}
+    select * from {{ ref('int_logo_churn_rates_trailed') }}
+
+),
+
+cac as (
+
+    select * from {{ ref('rpt_cac_by_segment') }}
     where channel = 'all'
 
 ),
@@ -36,8 +39,6 @@ by_segment as (
         mrr.month,
         coalesce(clients.segment, 'unknown') as segment,
         count(*) filter (where mrr.mrr > 0) as active_clients,
-        count(*) filter (where mrr.previous_mrr > 0) as clients_at_start,
-        count(*) filter (where mrr.previous_mrr > 0 and mrr.mrr = 0) as churned_clients,
         sum(mrr.mrr) as mrr
     from mrr
     left join clients
@@ -46,32 +47,45 @@ by_segment as (
 
 ),
 
-final as (
+valued as (
 
     select
         by_segment.month,
         by_segment.segment,
         by_segment.active_clients,
-        (by_segment.mrr / nullif(by_segment.active_clients, 0))::decimal(18, 2) as arpa,
-        round(
-            by_segment.churned_clients / nullif(by_segment.clients_at_start, 0), 4
-        )::double as logo_churn_rate,
-        (
-            by_segment.mrr / nullif(by_segment.active_clients, 0)
-            * {{ var('gross_margin_pct') }}
-            / nullif(by_segment.churned_clients / nullif(by_segment.clients_at_start, 0), 0)
-        )::decimal(18, 2) as cltv,
-        acquisition.cac,
-        round(
-            by_segment.mrr / nullif(by_segment.active_clients, 0)
-            * {{ var('gross_margin_pct') }}
-            / nullif(by_segment.churned_clients / nullif(by_segment.clients_at_start, 0), 0)
-            / nullif(acquisition.cac, 0),
-            2
-        )::double as ltv_to_cac
+        by_segment.mrr / nullif(by_segment.active_clients, 0) as arpa,
+        churn.logo_churn_rate,
+        churn.trailing_logo_churn_rate,
+        churn.churn_window_months,
+        by_segment.mrr / nullif(by_segment.active_clients, 0) * {{ var('gross_margin_pct') }}
+        / nullif(churn.trailing_logo_churn_rate, 0) as cltv,
+        cac.cac
     from by_segment
-    left join acquisition
-        on by_segment.month = acquisition.month
+    left join churn
+        on
+            by_segment.month = churn.month
+            and by_segment.segment = churn.segment
+    left join cac
+        on
+            by_segment.month = cac.month
+            and by_segment.segment = cac.segment
+
+),
+
+final as (
+
+    select
+        month,
+        segment,
+        active_clients,
+        arpa::decimal(18, 2) as arpa,
+        round(logo_churn_rate, 4)::double as logo_churn_rate,
+        round(trailing_logo_churn_rate, 4)::double as trailing_logo_churn_rate,
+        churn_window_months::integer as churn_window_months,
+        cltv::decimal(18, 2) as cltv,
+        cac,
+        round(cltv / nullif(cac, 0), 2)::double as ltv_to_cac
+    from valued
 
 )
 

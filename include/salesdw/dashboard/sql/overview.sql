@@ -29,11 +29,17 @@ order by month
 -- name: cac
 select
     acquisition.month,
-    acquisition.cac,
-    -- every segment: the overall CLTV against the overall CAC; one segment: its own CLTV
+    -- every segment: the overall CAC and LTV:CAC; one segment: its own CAC, and its own
+    -- CLTV against it (rpt_cac_by_segment, rpt_ltv_by_segment)
+    case when :segment = 'all' then acquisition.cac else segment_cac.cac end as cac,
     case when :segment = 'all' then acquisition.ltv_to_cac else ltv.ltv_to_cac end as ltv_to_cac
 from marts.rpt_acquisition as acquisition
 left join marts.rpt_ltv_by_segment as ltv
     on ltv.month = acquisition.month and ltv.segment = :segment
+left join marts.rpt_cac_by_segment as segment_cac
+    on
+        segment_cac.month = acquisition.month
+        and segment_cac.channel = 'all'
+        and segment_cac.segment = :segment
 where acquisition.channel = 'all'
 order by acquisition.month

@@ -1,0 +1,114 @@
+"""The run summary's KPI lines on hand-made marts: the unmapped source records with their
+money and files, the current and past-due pipeline apart, rates whose window has not elapsed
+marked so, and each segment's own CAC. Every expected line is written out by hand."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from salesdw.reports.run_summary import (
+    SALES_MARTS,
+    _sales_lines,
+    _segment_cac_lines,
+    _unmapped_lines,
+)
+
+MARTS = """
+create schema marts;
+create table marts.rpt_referential_integrity as select * from (values
+    ('subscription_without_client', 3, 9743.00, 9743.00, 0.0058, 0.01, false,
+     ['erp/customers/2026-01-05/customers_20260105.csv']),
+    ('invoice_without_client', 2, 0.00, 11756.00, 0.0, 0.01, false, []::varchar[]),
+    ('ticket_without_organization', 0, 0.00, null, 0.0, 0.01, false, []::varchar[])
+) as t(check_name, unmapped_records, unmapped_mrr, unmapped_amount, unmapped_mrr_share,
+       unmapped_mrr_share_max, is_blocking, explained_by);
+create table marts.rpt_pipeline_funnel as select * from (values
+    (date '2025-12-01', 'all', 'all', 'all', 0.5, 0.5, 80, 100, 100.0, 50.0, 1, 10.0, true),
+    (date '2026-01-01', 'all', 'all', 'all', 0.49, 0.503, 82, 109, 7741939.13, 3739840.0,
+     776, 10834411.38, false),
+    (date '2026-01-01', 'smb', 'all', 'all', 0.1, 0.1, 1, 1, 1.0, 1.0, 1, 1.0, false)
+) as t(month, segment, owner_crm_user_id, pipeline_stage, win_rate_by_count,
+       win_rate_by_amount, median_sales_cycle_days, p90_sales_cycle_days, pipeline_amount,
+       weighted_pipeline_amount, past_due_opportunities, past_due_amount, is_complete);
+create table marts.rpt_forecast_accuracy as select * from (values
+    (date '2026-01-01', 'all', 'all', 100.0, 80.0, 0.75, -0.2)
+) as t(month, team, owner_crm_user_id, forecast_amount, actual_amount, forecast_accuracy,
+       forecast_bias);
+create table marts.fct_slipped_deals (slip_count int, is_repeat_slipper bool, is_stalled bool);
+create table marts.rpt_lost_reasons (month date, reason_group varchar, lost_requests int,
+    is_recurring_motif bool, segment varchar);
+create table marts.rpt_account_coverage (is_orphaned bool, mrr_at_risk decimal(18, 2),
+    open_pipeline_at_risk decimal(18, 2));
+create table marts.rpt_support_service as select * from (values
+    (date '2025-10-01', 'all', 10, 4.0, 18.0, 0.9, 1, true, 0.25, 0.05),
+    (date '2025-11-01', 'all', 10, 4.0, 18.0, 0.9, 1, false, null, null),
+    (date '2025-12-01', 'all', 10, 4.0, 18.0, 0.9, 1, false, null, null),
+    (date '2026-01-01', 'all', 316, 4.1, 18.4, 0.871, 71, false, null, null),
+    (date '2026-01-01', 'urgent', 5, 1.0, 2.0, 1.0, 0, null, null, null)
+) as t(month, priority, tickets, median_first_response_hours, p90_first_response_hours,
+       sla_compliance, breached_tickets, is_churn_window_complete,
+       churn_rate_3_months_after_failure, churn_rate_3_months_without_failure);
+create table marts.rpt_rep_turnover as select * from (values
+    (2025, 0.17, 365, false, 0.17),
+    (2026, 0.1333, 30, true, 1.6218)
+) as t(year, turnover_rate, days_observed, is_partial_year, annualised_turnover_rate);
+create table marts.rpt_cac_by_segment as select * from (values
+    (date '2025-12-01', 'all', 'smb', 9, 999.00),
+    (date '2026-01-01', 'all', 'all', 5, 320.00),
+    (date '2026-01-01', 'all', 'smb', 3, 300.00),
+    (date '2026-01-01', 'all', 'enterprise', 2, 350.00),
+    (date '2026-01-01', 'web', 'smb', 2, 400.00)
+) as t(month, channel, segment, new_clients, cac);
+"""
+
+
+@pytest.fixture
+def con():
+    with duckdb.connect() as connection:
+        connection.execute(MARTS)
+        yield connection
+
+
+PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
+    "marts.rpt_referential_integrity",
+    "marts.rpt_rep_turnover",
+    "marts.rpt_cac_by_segment",
+}
+
+
+def test_unmapped_records_with_their_money_share_and_files(con):
+    assert _unmapped_lines(con, PRESENT) == [
+        "Unmapped source records: 5 (marts.rpt_referential_integrity)",
+        "  subscription_without_client         3  MRR 9,743, 0.58% of the as-of month's "
+        "(warns: the gate blocks above 1.00%); explained by: "
+        "erp/customers/2026-01-05/customers_20260105.csv",
+        "  invoice_without_client              2  amount 11,756; "
+        "explained by: no rejected or quarantined file",
+    ]
+
+
+def test_current_and_past_due_pipeline_apart_and_incomplete_rates_marked(con):
+    lines = _sales_lines(con, PRESENT)
+    assert lines[0] == (
+        "Pipeline 2026-01: win rate 49.0% by count, 50.3% by amount (month not over: "
+        "incomplete); sales cycle median 82 d, p90 109 d; current pipeline 7,741,939 "
+        "(weighted 3,739,840); past due, apart: 776 deals, 10,834,411 "
+        "(marts.rpt_pipeline_funnel, rpt_past_due_pipeline)"
+    )
+    # the latest complete churn window is October's; November to January are not over
+    assert (
+        "  churn within 3 months 2025-10: 25.0% after a service failure, 5.0% without; "
+        "3 later month(s) incomplete (window not elapsed: null, not 0)"
+    ) in lines
+    assert (
+        "Rep turnover 2026: 13.3% over 30 days (partial year), annualised 162.2% "
+        "(marts.rpt_rep_turnover)"
+    ) in lines
+
+
+def test_each_segment_reads_its_own_cac(con):
+    assert _segment_cac_lines(con, PRESENT) == [
+        "  CAC by segment 2026-01: enterprise 350 (2 new), smb 300 (3 new) "
+        "(marts.rpt_cac_by_segment)"
+    ]
