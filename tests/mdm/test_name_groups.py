@@ -17,9 +17,26 @@ from tests.mdm.test_ids import Warehouse, rec
 SYSTEMS = ("erp|customers", "crm|accounts", "support|organizations")
 # 20 distinct firms that share no word with each other nor with the groups below
 FIRMS = [
-    "alder", "birch", "cedar", "dogwood", "elmwood", "fir", "ginkgo", "hazel", "ironwood",
-    "juniper", "kapok", "larch", "maple", "nutmeg", "oak", "poplar", "quince", "rowan",
-    "spruce", "tamarind",
+    "alder",
+    "birch",
+    "cedar",
+    "dogwood",
+    "elmwood",
+    "fir",
+    "ginkgo",
+    "hazel",
+    "ironwood",
+    "juniper",
+    "kapok",
+    "larch",
+    "maple",
+    "nutmeg",
+    "oak",
+    "poplar",
+    "quince",
+    "rowan",
+    "spruce",
+    "tamarind",
 ]
 
 
@@ -37,8 +54,13 @@ def name_only(key: str, name: str, spelling: str | None = None, **kw) -> dict:
 def test_500_records_of_one_name_form_one_client_with_no_pairwise_comparison(tmp_path):
     # 500 name-only records, one normalised name written 5 ways over 3 systems. The weight
     # is log2(0.9 * 520 / 500) < 0, but 5 spellings >= 3: one group, one client.
-    spellings = ["ACME Widgets", "Acme Widgets SA", "acme widgets s.a.", "ACME WIDGETS SAS",
-                 "Acme-Widgets"]
+    spellings = [
+        "ACME Widgets",
+        "Acme Widgets SA",
+        "acme widgets s.a.",
+        "ACME WIDGETS SAS",
+        "Acme-Widgets",
+    ]
     group = [
         name_only(f"{SYSTEMS[i % 3]}|G{i:03d}", "acme widgets", spellings[i % 5])
         for i in range(500)
@@ -115,8 +137,10 @@ def test_a_name_two_clients_hold_is_a_homonym_and_stays_apart(tmp_path):
     wh.records(rows)
     wh.run()
     ids = wh.clients()
-    assert len({ids["erp|customers|H1"], ids["erp|customers|H2"],
-                ids["support|organizations|H3"]}) == 3
+    assert (
+        len({ids["erp|customers|H1"], ids["erp|customers|H2"], ids["support|organizations|H3"]})
+        == 3
+    )
     [(kind, affected, evidence)] = wh.query(
         "select kind, records_affected, evidence from mdm.review_queue "
         "where name_key = 'central garage'"
