@@ -57,6 +57,8 @@ def _set_outcomes(batch: Batch, items: list[LandedItem]) -> None:
         if item.older_sha is not None:
             previous = item.older_sha[:12]
             item.outcome.message = f"new version of {item.name} (previous sha256 {previous}…)"
+        elif not read:
+            item.outcome.message = f"{item.name}: header only, no record"
 
 
 def _write(batch: Batch, items: list[LandedItem], validation: Future) -> None:
