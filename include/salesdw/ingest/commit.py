@@ -16,6 +16,7 @@ import duckdb
 
 from salesdw.connectors.base import NotLoaded
 from salesdw.contract import Entity
+from salesdw.ingest import ties
 from salesdw.ingest.batch import Batch, FileOutcome, LandedItem
 from salesdw.quality import boundary, gx
 from salesdw.warehouse import (
@@ -86,6 +87,7 @@ def _write(batch: Batch, items: list[LandedItem], validation: Future) -> None:
     try:
         with transaction(con):
             _insert_files(batch, items)
+            ties.record(batch, where["extract_date"])
             gx.record(con, validation.result(), **where)
     except Exception as exc:
         if len(items) == 1:
@@ -101,6 +103,7 @@ def _write(batch: Batch, items: list[LandedItem], validation: Future) -> None:
                 log.error("%s: load failed: %s", item.name, file_exc)
                 failed.append(f"{item.name}: {file_exc}")
         with transaction(con):
+            ties.record(batch, where["extract_date"])
             gx.record(con, results, **where)
         if failed:
             raise RuntimeError("files not loaded: " + "; ".join(failed)) from exc
