@@ -175,3 +175,27 @@ def test_record_lines(text, lines):
 def test_header_problems():
     assert header_problems(("a", "b")) == []
     assert header_problems(("a", " ", "A", "a")) == ["column 2 is empty", "'a' appears 3 times"]
+
+
+def test_a_gzip_bomb_is_refused_past_the_decompressed_size_cap(tmp_path, monkeypatch, landing):
+    from salesdw.config import Settings
+
+    monkeypatch.setenv("SALESDW_HOME", str(tmp_path / "h"))
+    monkeypatch.setenv("SALESDW_MAX_DECOMPRESSED_BYTES", "1000000")
+    settings = Settings.from_env()
+    bomb = gzip.compress(LEADS + b"\n" * 2_000_000)  # 2 MB of text, a few KB compressed
+    small = gzip.compress(LEADS)  # under the cap: loads
+    connector, _ = landing("crm/leads.csv", "crm", "leads", name="a_bomb.csv.gz", data=bomb)
+    landing("crm/leads.csv", "crm", "leads", name="b_small.csv.gz", data=small)
+    outcomes = load_entity_day(settings, connector, "crm", "leads", DAY, "run1")
+    assert [o.status for o in outcomes] == ["rejected", "loaded"]
+    assert outcomes[0].message == (
+        f"crm/leads/2026-01-05/a_bomb.csv.gz: decompresses to more than 1,000,000 bytes "
+        f"({len(bomb):,} compressed), the limit SALESDW_MAX_DECOMPRESSED_BYTES sets: refused "
+        "as a possible gzip bomb; raise the limit if the extract is genuine"
+    )
+    assert _rows(settings, "select status from raw.load_log order by file") == [
+        ("rejected",),
+        ("loaded",),
+    ]
+    assert Settings.from_env({}).max_decompressed_bytes == 2 * 1024**3  # the default: 2 GiB

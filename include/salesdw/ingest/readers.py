@@ -87,7 +87,7 @@ def prepare(batch: Batch, item: LandedItem) -> None:
         if item.original.stat().st_size == 0:
             raise RejectedFile(f"{item.name}: file is empty (0 bytes)")
         return
-    data = landed_bytes(item)
+    data = landed_bytes(item, settings.max_decompressed_bytes)
     if not data.lstrip(codecs.BOM_UTF8).strip():
         size = "0 bytes" if not data else f"{len(data)} bytes of blank lines only"
         raise RejectedFile(f"{item.name}: file is empty ({size}): no header and no record")
@@ -141,16 +141,26 @@ def _plain_copy(settings, item: LandedItem, text: str) -> None:
     item.path.write_text(text, encoding="utf-8")
 
 
-def landed_bytes(item: LandedItem) -> bytes:
+def landed_bytes(item: LandedItem, limit: int) -> bytes:
     """The file's text bytes: a ``.gz`` extract decompressed (DuckDB reads the compressed
-    file itself; this copy is only for the encoding check and the CSV header)."""
+    file itself; this copy is only for the encoding check and the CSV header), refused once
+    it passes ``limit`` bytes (SALESDW_MAX_DECOMPRESSED_BYTES): a gzip bomb is never
+    inflated."""
     if not item.landed.compressed:
         return item.original.read_bytes()
     try:
         with gzip.open(item.original, "rb") as fh:
-            return fh.read()
+            data = fh.read(limit + 1)
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise RejectedFile(f"{item.name}: not a valid gzip file ({exc})") from None
+    if len(data) > limit:
+        raise RejectedFile(
+            f"{item.name}: decompresses to more than {limit:,} bytes "
+            f"({item.original.stat().st_size:,} compressed), the limit "
+            "SALESDW_MAX_DECOMPRESSED_BYTES sets: refused as a possible gzip bomb; raise "
+            "the limit if the extract is genuine"
+        )
+    return data
 
 
 def _read_group(batch: Batch, ext: str, group: list[LandedItem]) -> Group:
