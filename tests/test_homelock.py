@@ -127,3 +127,32 @@ def test_an_unwritable_home_is_one_clear_line(tmp_path):
     assert "Traceback" not in err
     assert "cannot write SALESDW_HOME /sys/salesdw-home" in err
     assert "Operation not permitted" in err
+
+
+def test_a_home_under_a_regular_file_names_the_path_even_for_root(tmp_path):
+    # a parent that is a file fails for every user, root included
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    home = tmp_path / "afile" / "home"
+    run = _salesdw(home, "run", "--date", "2026-01-05", "--landing", str(tmp_path))
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 2
+    assert "Traceback" not in err
+    assert f"cannot write SALESDW_HOME {home}" in err
+    assert "Not a directory" in err and "chmod u+rwx" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_file_where_the_home_needs_a_folder_is_one_clear_line(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "logs").write_text("not a folder", encoding="utf-8")
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    run = _salesdw(home, "run", "--date", "2026-01-05", "--landing", str(landing))
+    out, err = run.communicate(timeout=120)
+    assert run.returncode == 1
+    assert "Traceback" not in err
+    assert (
+        f"salesdw run: cannot write {home / 'logs'}: File exists (a file is where a folder "
+        f"is needed); SALESDW_HOME is {home}"
+    ) in err

@@ -394,6 +394,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Expected, user-fixable failures carry a message that names the file or value.
         print(f"salesdw {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        if exc.errno not in homelock.WRITE_ERRORS:
+            raise
+        print(f"salesdw {args.command}: {homelock.cannot_write(exc)}", file=sys.stderr)
+        return 1
     except RuntimeError as exc:
         from salesdw.serving.connection import ServingError
 

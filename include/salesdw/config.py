@@ -27,6 +27,10 @@ class Settings:
     erp_encoding: str
     crm_encoding: str = "utf-8"
     support_encoding: str = "utf-8"
+    max_decompressed_bytes: int = 2 * 1024**3
+    """The most a ``.csv.gz`` / ``.jsonl.gz`` extract may decompress to
+    (``SALESDW_MAX_DECOMPRESSED_BYTES``, default 2 GiB): beyond, it is rejected unread, as a
+    possible gzip bomb."""
     dbt_project_dir: Path = PROJECT_ROOT / "dbt_project"
     """The dbt project the transform builds (``SALESDW_DBT_PROJECT_DIR``)."""
     freshness_max_days: int = 3
@@ -63,6 +67,7 @@ class Settings:
             erp_encoding=env.get("SALESDW_ERP_ENCODING", "utf-8-sig"),
             crm_encoding=env.get("SALESDW_CRM_ENCODING", "utf-8"),
             support_encoding=env.get("SALESDW_SUPPORT_ENCODING", "utf-8"),
+            max_decompressed_bytes=int(env.get("SALESDW_MAX_DECOMPRESSED_BYTES", str(2 * 1024**3))),
             dbt_project_dir=Path(
                 env.get("SALESDW_DBT_PROJECT_DIR") or PROJECT_ROOT / "dbt_project"
             ).resolve(),

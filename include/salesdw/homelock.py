@@ -11,6 +11,7 @@ it (pid, command, start time) so that the refusal can name them.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -38,6 +39,25 @@ class Holder:
 
     def describe(self) -> str:
         return f"process {self.pid} ({self.command}) since {self.since}"
+
+
+WRITE_ERRORS = frozenset({errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EEXIST, errno.EROFS})
+"""The errors of a path under SALESDW_HOME that cannot be written: one line, no traceback."""
+
+
+def cannot_write(exc: OSError) -> str:
+    """One line: which path, what is wrong with it, and what to do."""
+    what = {
+        errno.ENOTDIR: "a parent of it is a file, not a folder",
+        errno.EEXIST: "a file is where a folder is needed",
+        errno.EROFS: "the file system is read-only",
+    }.get(exc.errno, f"this user (uid {os.getuid()}) lacks write permission on it")
+    home = os.environ.get("SALESDW_HOME", "./.salesdw")
+    return (
+        f"cannot write {exc.filename}: {exc.strerror} ({what}); SALESDW_HOME is {home}: make "
+        "it a folder this user can read, write and enter (e.g. chown it, chmod u+rwx), or "
+        "set SALESDW_HOME to another one"
+    )
 
 
 def lock_path(settings: Settings) -> Path:
@@ -69,9 +89,11 @@ def hold(settings: Settings, command: str) -> Iterator[None]:
         settings.home.mkdir(parents=True, exist_ok=True)
         handle = lock_path(settings).open("a+")
     except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename and exc.filename != str(settings.home) else ""
         raise HomeLocked(
-            f"cannot write SALESDW_HOME {settings.home}: {exc.strerror} "
-            "(set SALESDW_HOME to a folder you can write)"
+            f"cannot write SALESDW_HOME {settings.home}{where}: {exc.strerror} (it must be a "
+            "folder this user can read, write and enter: create it, chown it or chmod u+rwx, "
+            "or set SALESDW_HOME to a folder you can write)"
         ) from None
     try:
         try:

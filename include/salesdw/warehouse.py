@@ -51,6 +51,12 @@ SUPPORT_TABLES = (
         source varchar, entity varchar, column_name varchar, file varchar,
         extract_date date, first_seen_at timestamp
     )""",
+    # rows that tie on key and version with different values (ingest/ties.py)
+    """create table if not exists raw.version_ties (
+        source varchar, entity varchar, version_column varchar, key varchar,
+        version varchar, rows bigint, kept_first varchar[], batch_id varchar,
+        dag_run_id varchar, extract_date date
+    )""",
     """create table if not exists audit.validation_results (
         suite varchar, expectation varchar, column_name varchar, rule varchar, severity varchar,
         success boolean, observed_value varchar, element_count bigint,
@@ -239,6 +245,18 @@ def raw_table(entity: Entity) -> str:
     return f"raw.{entity.qualified_name}"
 
 
+def raw_rows(con: duckdb.DuckDBPyConnection) -> int:
+    """Rows in the raw layer's entity tables: 0 when nothing was ever loaded, or when every
+    row was quarantined (what the build and the gate refuse to build on or publish)."""
+    present = tables(con)
+    counts = [
+        f"(select count(*) from {raw_table(e)})"
+        for e in contract.all_entities()
+        if raw_table(e) in present
+    ]
+    return con.execute(f"select {' + '.join(counts)}").fetchone()[0] if counts else 0
+
+
 def entity_table_ddl(entity: Entity) -> str:
     """The ``create table`` of an entity's raw table: contract columns, then metadata."""
     columns = [f"{c.name} {sql_type(c)}" for c in entity.columns]
@@ -250,7 +268,7 @@ def entity_table_ddl(entity: Entity) -> str:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every raw and audit table that does not exist yet, and add late columns
     (idempotent; one catalog query when they all do)."""
-    expected = {"load_log", "quarantine", "schema_drift", *AUDIT_TABLES} | {
+    expected = {"load_log", "quarantine", "schema_drift", "version_ties", *AUDIT_TABLES} | {
         e.qualified_name for e in contract.all_entities()
     }
     present = con.execute(

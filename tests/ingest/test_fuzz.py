@@ -88,7 +88,9 @@ def _physical_records(data: bytes, entity: contract.Entity) -> int | None:
     except UnicodeDecodeError:
         return None
     if fmt.file_format == "jsonl":
-        return sum(1 for line in text.splitlines() if line.strip())
+        # physical lines end in \n (docs/raw-layer.md), not at every character that
+        # str.splitlines() takes for a line break (\x1c, \x85, \u2028...)
+        return sum(1 for line in text.split("\n") if line.strip(" \t\r"))
     try:
         rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=fmt.delimiter))
     except csv.Error:

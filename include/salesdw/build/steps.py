@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from salesdw.build.dbt import DbtStep, dbt_build
+from salesdw.build.dbt import BuildError, DbtStep, dbt_build
 from salesdw.config import Settings
 from salesdw.mdm.run import MasterDataRun, run_master_data
-from salesdw.warehouse import connect, now, record_build_step
+from salesdw.warehouse import connect, now, raw_rows, record_build_step
 
 BEFORE_MASTER_DATA = ("--exclude", "source:mdm+")
 AFTER_MASTER_DATA = ("--select", "source:mdm+")
@@ -46,12 +46,29 @@ def render_master_data(run: MasterDataRun) -> str:
     )
 
 
+def require_loaded_rows(settings: Settings) -> None:
+    """Refuse to build on an empty raw layer: there is nothing to build, and an empty
+    warehouse must never reach BI (the gate blocks it too)."""
+    with connect(settings) as con:
+        rows = raw_rows(con)
+    if not rows:
+        raise BuildError(
+            f"nothing to build: no row in the raw layer of {settings.warehouse_path} (no file "
+            "loaded yet, or every row quarantined); land extracts and run `salesdw run`. An "
+            "empty warehouse is never published."
+        )
+
+
+def _upstream(settings: Settings, dag_run_id: str, step: str) -> DbtStep:
+    """The first dbt step, once the raw layer is known to hold rows."""
+    require_loaded_rows(settings)
+    return dbt_build(settings, *BEFORE_MASTER_DATA, dag_run_id=dag_run_id, step_name=step)
+
+
 def _work(settings: Settings, dag_run_id: str, step: str) -> Callable[[], object]:
     """What a step runs."""
     return {
-        "dbt_build_upstream": lambda: dbt_build(
-            settings, *BEFORE_MASTER_DATA, dag_run_id=dag_run_id, step_name=step
-        ),
+        "dbt_build_upstream": lambda: _upstream(settings, dag_run_id, step),
         "master_data": lambda: master_data(settings),
         "dbt_build_marts": lambda: dbt_build(
             settings, *AFTER_MASTER_DATA, dag_run_id=dag_run_id, step_name=step

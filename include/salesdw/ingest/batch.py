@@ -22,6 +22,18 @@ from salesdw.warehouse import now
 
 log = logging.getLogger(__name__)
 
+MAX_VALUE_CHARS = 300
+"""How much of a landed value a message quotes: a 3 MB line is named, never echoed."""
+MAX_MESSAGE_CHARS = 2000
+"""The longest message a load-log row or the run summary carries."""
+
+
+def clip(text: str, limit: int = MAX_VALUE_CHARS) -> str:
+    """``text`` for a message: its first ``limit`` characters, then how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text.encode('utf-8', 'replace'))} bytes)"
+
 
 class RejectedFile(Exception):
     """The whole file cannot be loaded; the message names the file and the problem."""
@@ -53,6 +65,8 @@ class LandedItem:
     sha: str = ""
     header: tuple[str, ...] = ()
     """CSV only: the header line as parsed here, to read files alike in one go."""
+    record_lines: list[int] | None = None
+    """CSV only: the physical line of each record, when it is not simply record + 1."""
     drift: list[str] = field(default_factory=list)
     older_sha: str | None = None
     """The content of an earlier load of a file with the same name, if it differed."""
@@ -93,7 +107,9 @@ class Batch:
         return [i.outcome for i in self.items]
 
     def reject(self, item: LandedItem, message: str) -> None:
-        """Reject a whole file: copy it aside under ``rejected/`` and log why."""
+        """Reject a whole file: copy it aside under ``rejected/`` and log why (a message
+        quoting landed text is clipped, so that a huge line is never echoed)."""
+        message = clip(message, MAX_MESSAGE_CHARS)
         aside = self.settings.rejected_dir / item.name
         aside.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(item.original, aside)

@@ -16,6 +16,7 @@ import duckdb
 
 from salesdw.connectors.base import NotLoaded
 from salesdw.contract import Entity
+from salesdw.ingest import ties
 from salesdw.ingest.batch import Batch, FileOutcome, LandedItem
 from salesdw.quality import boundary, gx
 from salesdw.warehouse import (
@@ -57,6 +58,8 @@ def _set_outcomes(batch: Batch, items: list[LandedItem]) -> None:
         if item.older_sha is not None:
             previous = item.older_sha[:12]
             item.outcome.message = f"new version of {item.name} (previous sha256 {previous}…)"
+        elif not read:
+            item.outcome.message = f"{item.name}: header only, no record"
 
 
 def _write(batch: Batch, items: list[LandedItem], validation: Future) -> None:
@@ -84,6 +87,7 @@ def _write(batch: Batch, items: list[LandedItem], validation: Future) -> None:
     try:
         with transaction(con):
             _insert_files(batch, items)
+            ties.record(batch, where["extract_date"])
             gx.record(con, validation.result(), **where)
     except Exception as exc:
         if len(items) == 1:
@@ -99,6 +103,7 @@ def _write(batch: Batch, items: list[LandedItem], validation: Future) -> None:
                 log.error("%s: load failed: %s", item.name, file_exc)
                 failed.append(f"{item.name}: {file_exc}")
         with transaction(con):
+            ties.record(batch, where["extract_date"])
             gx.record(con, results, **where)
         if failed:
             raise RuntimeError("files not loaded: " + "; ".join(failed)) from exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from salesdw.contract import DATE_WINDOW_YEARS, SOURCES, Column, Entity, SourceFormat
+from salesdw.ingest.batch import MAX_VALUE_CHARS
 from salesdw.warehouse import literal, sql_type
 
 TRUE_WORDS = ("true", "1", "oui", "yes", "t", "y", "vrai")
@@ -153,6 +154,15 @@ def violation_expression(col: Column, fmt: SourceFormat, is_key: bool) -> str:
     return f"case {whens} end"
 
 
+def clip_sql(text: str) -> str:
+    """SQL for a value quoted in the quarantine: at most MAX_VALUE_CHARS characters, then
+    its size (a 3 MB broken line is kept whole in ``record``, not in ``value``)."""
+    return (
+        f"case when length({text}) > {MAX_VALUE_CHARS} then left({text}, {MAX_VALUE_CHARS}) "
+        f"|| '... (' || strlen({text}) || ' bytes)' else {text} end"
+    )
+
+
 def checked_select(entity: Entity, fmt: SourceFormat, landed_table: str) -> str:
     """One row per landed record: typed columns, the text of each column whose typing can
     fail (``<column>__text``, for the boundary suites), the list of broken values, and the
@@ -161,10 +171,14 @@ def checked_select(entity: Entity, fmt: SourceFormat, landed_table: str) -> str:
     parsed += [f"{_text(c.name)} as {c.name}__text" for c in entity.columns if c.type != "string"]
     key = set(entity.key)
     violations = ", ".join(violation_expression(c, fmt, c.name in key) for c in entity.columns)
+    # a JSON Lines line that is no object breaks one rule, the line's, and no column's
+    line_text = clip_sql("(_record ->> '_line')")
+    broken = f"[{{'column_name': '_line', 'rule': _broken, 'value': {line_text}}}]"
     return (
         "select\n    " + ",\n    ".join(parsed) + ",\n"
-        f"    list_filter([{violations}], lambda v: v is not null) as _violations,\n"
-        "    _file,\n    _line_number,\n    _record,\n    _extra\n"
+        f"    case when _broken is not null then {broken}\n"
+        f"    else list_filter([{violations}], lambda v: v is not null) end as _violations,\n"
+        "    _file,\n    _line_number,\n    _record,\n    _extra,\n    _broken\n"
         f"from {landed_table}"
     )
 

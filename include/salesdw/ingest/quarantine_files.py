@@ -39,7 +39,13 @@ def render(entity: Entity, records: list[dict]) -> str:
         columns += [k for k in record if k not in columns and not k.startswith("_")]
     fmt = contract.SOURCES[entity.source].format
     if fmt.file_format == "jsonl":
-        lines = [json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False) for r in lowered]
+        # a broken line (not a JSON object) is written back as it landed, to be fixed
+        lines = [
+            r["_line"]
+            if set(r) == {"_line"}
+            else json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False)
+            for r in lowered
+        ]
         return "".join(line + "\n" for line in lines)
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=fmt.delimiter, lineterminator="\r\n")

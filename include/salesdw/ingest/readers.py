@@ -18,7 +18,8 @@ import duckdb
 
 from salesdw import contract
 from salesdw.contract import Entity
-from salesdw.ingest.batch import Batch, LandedItem, RejectedFile
+from salesdw.ingest import lines
+from salesdw.ingest.batch import Batch, LandedItem, RejectedFile, clip
 from salesdw.warehouse import ident, insert_rows, literal
 
 OPTIONAL_COLUMNS = frozenset({"is_deleted"})
@@ -26,6 +27,13 @@ OPTIONAL_COLUMNS = frozenset({"is_deleted"})
 
 PATH_COLUMN = "_salesdw_path"
 """The column DuckDB's readers fill with each row's file (named so as not to meet data)."""
+LINE_COLUMN = "_salesdw_line"
+"""JSON Lines only: each record's physical line."""
+BROKEN_COLUMN = "_salesdw_broken"
+"""JSON Lines only: why a line is not a record (``malformed_json``), else null."""
+RAW_COLUMN = "_salesdw_raw"
+"""JSON Lines only: the text of a broken line, kept for the quarantine."""
+READER_COLUMNS = (PATH_COLUMN, LINE_COLUMN, BROKEN_COLUMN, RAW_COLUMN)
 
 Group = Iterator[tuple[list[LandedItem], list[str]]]
 """What a reader yields: files read into ``_text``, and the header they share."""
@@ -49,10 +57,15 @@ def stage(batch: Batch) -> list[LandedItem]:
     columns = ", ".join(f"{c} varchar" for c in entity.column_names)
     con.execute(
         f"create or replace temp table _landed ({columns}, _file varchar, _iso boolean, "
-        "_line_number bigint, _record json, _extra json)"
+        "_line_number bigint, _record json, _extra json, _broken varchar)"
     )
-    con.execute("create or replace temp table _paths (path varchar, file varchar)")
-    insert_rows(con, "_paths", ["varchar", "varchar"], [[str(i.path), i.name] for i in readable])
+    con.execute("create or replace temp table _paths (path varchar, file varchar, lines bigint[])")
+    insert_rows(
+        con,
+        "_paths",
+        ["varchar", "varchar", "bigint[]"],
+        [[str(i.path), i.name, i.record_lines] for i in readable],
+    )
     groups: dict[tuple, list[LandedItem]] = {}
     for item in readable:
         ext = item.landed.extension
@@ -71,8 +84,13 @@ def prepare(batch: Batch, item: LandedItem) -> None:
     if ext not in ("csv", "jsonl", "parquet"):
         raise RejectedFile(f"{item.name}: unsupported file type .{ext}")
     if ext == "parquet":
+        if item.original.stat().st_size == 0:
+            raise RejectedFile(f"{item.name}: file is empty (0 bytes)")
         return
-    data = landed_bytes(item)
+    data = landed_bytes(item, settings.max_decompressed_bytes)
+    if not data.lstrip(codecs.BOM_UTF8).strip():
+        size = "0 bytes" if not data else f"{len(data)} bytes of blank lines only"
+        raise RejectedFile(f"{item.name}: file is empty ({size}): no header and no record")
     encoding = settings.encoding(entity.source)
     try:
         codec = codecs.lookup(encoding).name
@@ -87,10 +105,7 @@ def prepare(batch: Batch, item: LandedItem) -> None:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise RejectedFile(f"{item.name}: not valid {encoding} at line {line}") from None
-        # a plain UTF-8 copy, whether the landed file was compressed or not
-        item.path = settings.home / "tmp" / f"{uuid.uuid4().hex}.{ext}"
-        item.path.parent.mkdir(parents=True, exist_ok=True)
-        item.path.write_text(text, encoding="utf-8")
+        _plain_copy(settings, item, text)
     else:
         try:
             text = data.decode("utf-8")
@@ -102,22 +117,50 @@ def prepare(batch: Batch, item: LandedItem) -> None:
                 f"SALESDW_{entity.source.upper()}_ENCODING=cp1252 and run this extract "
                 "date again"
             ) from None
+        if ext == "jsonl" and item.landed.compressed:
+            _plain_copy(settings, item, text)  # read_text, unlike read_csv, reads no gzip
     if ext == "csv":
-        first_line = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+        text = text.lstrip("\ufeff")
+        first_line = text.split("\n", 1)[0].rstrip("\r")
         delimiter = contract.SOURCES[entity.source].format.delimiter
         item.header = tuple(next(csv.reader([first_line], delimiter=delimiter), []))
+        problems = lines.header_problems(item.header)
+        if problems:
+            raise RejectedFile(
+                f"{item.name}: header has empty or repeated column names: "
+                + clip("; ".join(problems))
+                + f" (line 1: {clip(first_line)})"
+            )
+        item.record_lines = lines.csv_record_lines(text)
 
 
-def landed_bytes(item: LandedItem) -> bytes:
+def _plain_copy(settings, item: LandedItem, text: str) -> None:
+    """Make DuckDB read a plain UTF-8 copy of the file (transcoded or decompressed)."""
+    item.path = settings.home / "tmp" / f"{uuid.uuid4().hex}.{item.landed.extension}"
+    item.path.parent.mkdir(parents=True, exist_ok=True)
+    item.path.write_text(text, encoding="utf-8")
+
+
+def landed_bytes(item: LandedItem, limit: int) -> bytes:
     """The file's text bytes: a ``.gz`` extract decompressed (DuckDB reads the compressed
-    file itself; this copy is only for the encoding check and the CSV header)."""
+    file itself; this copy is only for the encoding check and the CSV header), refused once
+    it passes ``limit`` bytes (SALESDW_MAX_DECOMPRESSED_BYTES): a gzip bomb is never
+    inflated."""
     if not item.landed.compressed:
         return item.original.read_bytes()
     try:
         with gzip.open(item.original, "rb") as fh:
-            return fh.read()
+            data = fh.read(limit + 1)
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise RejectedFile(f"{item.name}: not a valid gzip file ({exc})") from None
+    if len(data) > limit:
+        raise RejectedFile(
+            f"{item.name}: decompresses to more than {limit:,} bytes "
+            f"({item.original.stat().st_size:,} compressed), the limit "
+            "SALESDW_MAX_DECOMPRESSED_BYTES sets: refused as a possible gzip bomb; raise "
+            "the limit if the extract is genuine"
+        )
+    return data
 
 
 def _read_group(batch: Batch, ext: str, group: list[LandedItem]) -> Group:
@@ -143,7 +186,7 @@ def _read_group(batch: Batch, ext: str, group: list[LandedItem]) -> Group:
             batch.reject(item, str(exc))
             return
         # DuckDB's first lines say what and where ("CSV Error on Line: 3", the line).
-        what = "; ".join(str(exc).splitlines()[:3])
+        what = "; ".join(clip(line) for line in str(exc).splitlines()[:3])
         batch.reject(item, f"{item.name}: unreadable {ext.upper()} file: {what}")
 
 
@@ -151,8 +194,6 @@ def _read_csv(con: duckdb.DuckDBPyConnection, entity: Entity, group: list[Landed
     """The group's files share the header read in ``prepare``: DuckDB reads them with it,
     without sniffing, so that a ragged line is an error that names its line."""
     header = group[0].header
-    if len(set(header)) != len(header) or "" in header:
-        raise RejectedFile(f"{group[0].name}: header has empty or repeated column names")
     columns = "{" + ", ".join(f"{literal(h)}: 'VARCHAR'" for h in header) + "}"
     con.execute(
         "create or replace temp table _text as select * from read_csv(?, delim = ?, "
@@ -168,28 +209,48 @@ def _read_csv(con: duckdb.DuckDBPyConnection, entity: Entity, group: list[Landed
 
 
 def _read_jsonl(con: duckdb.DuckDBPyConnection, entity: Entity, group: list[LandedItem]) -> Group:
-    """JSON Lines: every object's keys as text columns, one read per set of keys."""
+    """JSON Lines, split on physical lines: every object's keys as text columns, one read per
+    set of keys. A line that is not a JSON object (a cut last line) is kept as a broken record
+    for the quarantine, with its line; a file none of whose lines is an object is rejected."""
     con.execute(
-        "create or replace temp table _json as select json, "
-        f"{PATH_COLUMN} from read_json_objects(?, format = 'newline_delimited', "
-        f"filename = '{PATH_COLUMN}')",
+        f"create or replace temp table _json as select {PATH_COLUMN}, {LINE_COLUMN}, json, "
+        f"case when not json_valid(json) then 'malformed_json' "
+        f"when json_type(json) <> 'OBJECT' then 'not_a_json_object' end as {BROKEN_COLUMN} "
+        f"from (select {PATH_COLUMN}, {LINE_COLUMN}, rtrim(ltrim(json, '\ufeff'), chr(13)) "
+        f"as json from (select filename as {PATH_COLUMN}, unnest(lines) as json, "
+        f"unnest(range(1, len(lines) + 1)) as {LINE_COLUMN} from (select filename, "
+        "string_split(content, chr(10)) as lines from read_text(?)))) "
+        "where trim(json, ' ' || chr(9) || chr(13)) <> ''",  # a blank line is no record
         [[str(i.path) for i in group]],
     )
     by_path = {str(i.path): i for i in group}
-    keys_of = {}
-    for path, keys in con.execute(
-        f"select {PATH_COLUMN}, list(distinct k order by k) from (select {PATH_COLUMN}, "
-        f"unnest(json_keys(json)) as k from _json) group by 1"
+    keys_of, broken_only = {}, []
+    for path, keys, good, first, text in con.execute(
+        f"select {PATH_COLUMN}, list(distinct k order by k) filter (where k is not null), "
+        f"count(*) filter (where {BROKEN_COLUMN} is null), min({LINE_COLUMN}), "
+        f"arg_min(json, {LINE_COLUMN}) from (select *, unnest(case when {BROKEN_COLUMN} "
+        f"is null then json_keys(json) else [null] end) as k from _json) group by 1"
     ).fetchall():
-        keys_of[path] = tuple(keys)
+        keys_of[path] = tuple(keys or ())
+        if not good:
+            broken_only.append(
+                f"{by_path[path].name}: not JSON Lines: no line is a JSON "
+                f"object (line {first}: {clip(text)})"
+            )
+    if broken_only:
+        raise RejectedFile(broken_only[0])  # one file alone; else each is read on its own
     by_keys: dict[tuple, list[LandedItem]] = {}
     for path, item in by_path.items():
         by_keys.setdefault(keys_of.get(path, ()), []).append(item)
     for keys, items in by_keys.items():
-        selects = ", ".join(f"json ->> {literal('$.' + k)} as {ident(k)}" for k in keys)
+        selects = ", ".join(
+            f"case when {BROKEN_COLUMN} is null then json ->> {literal('$.' + k)} end as {ident(k)}"
+            for k in keys
+        )
         con.execute(
             f"create or replace temp table _text as select {selects or 'null as _empty'}, "
-            f"{PATH_COLUMN} from _json where list_contains(?, {PATH_COLUMN})",
+            f"{PATH_COLUMN}, {LINE_COLUMN}, {BROKEN_COLUMN}, case when {BROKEN_COLUMN} is not "
+            f"null then json end as {RAW_COLUMN} from _json where list_contains(?, {PATH_COLUMN})",
             [[str(i.path) for i in items]],
         )
         yield items, _text_header(con)
@@ -214,7 +275,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, entity: Entity, group: list[La
 
 def _text_header(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The columns of ``_text`` as read (without the path column)."""
-    return [r[0] for r in con.execute("describe _text").fetchall() if r[0] != PATH_COLUMN]
+    return [r[0] for r in con.execute("describe _text").fetchall() if r[0] not in READER_COLUMNS]
 
 
 def _append_landed(
@@ -230,25 +291,38 @@ def _append_landed(
             batch.reject(
                 item,
                 f"{item.name}: missing required column(s) {', '.join(missing)} "
-                f"(header has: {', '.join(header)})",
+                f"(header has: {clip(', '.join(header))})",
             )
         return []
     drift = [h for h in header if h.lower() not in entity.column_names and h != "_empty"]
     columns = [
         f"t.{ident(by_lower[c])}" if c in by_lower else "null::varchar" for c in entity.column_names
     ]
-    record = "to_json(struct_pack(" + ", ".join(f"{ident(h)} := t.{ident(h)}" for h in header)
+    record = (
+        "to_json(struct_pack(" + ", ".join(f"{ident(h)} := t.{ident(h)}" for h in header) + "))"
+    )
     extra = (
         "to_json(struct_pack(" + ", ".join(f"{ident(h)} := t.{ident(h)}" for h in drift) + "))"
         if drift
         else "null::json"
     )
-    first_line = 2 if ext == "csv" else 1
+    position = "t.rowid - f.first_rowid + 1"
+    line, broken = position, "null"  # Parquet: the row's position
+    if ext == "jsonl":
+        line, broken = f"t.{LINE_COLUMN}", f"t.{BROKEN_COLUMN}"
+        record = (
+            f"case when {broken} is null then {record} "
+            f"else json_object('_line', t.{RAW_COLUMN}) end"
+        )
+    elif ext == "csv":
+        # the physical line: from the file's line map when blank lines or quoted newlines
+        # moved its records, else the record's position + 1 (the header is line 1)
+        line = f"coalesce(p.lines[{position}], {position} + 1)"
     batch.con.execute(
         "insert into _landed select "
         + ", ".join(columns)
-        + f", p.file, {'false' if ext == 'csv' else 'true'}, t.rowid - f.first_rowid + "
-        f"{first_line}, {record})), {extra} from _text as t "
+        + f", p.file, {'false' if ext == 'csv' else 'true'}, {line}, {record}, {extra}, "
+        f"{broken} from _text as t "
         f"inner join _paths as p on p.path = t.{PATH_COLUMN} "
         f"inner join (select {PATH_COLUMN}, min(rowid) as first_rowid from _text group by 1) "
         f"as f on f.{PATH_COLUMN} = t.{PATH_COLUMN}"

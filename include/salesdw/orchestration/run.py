@@ -20,7 +20,7 @@ from salesdw.orchestration.names import (
     dag_start_date,
 )
 from salesdw.reports.ingest import IngestSummary, ingest_summary
-from salesdw.reports.run_summary import warehouse_summary
+from salesdw.reports.run_summary import transform_failure, warehouse_summary
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ class RunSummary:
     log_path: Path | None = None
     error: str | None = None
     warehouse: str | None = None
+    transform_reasons: list[str] = field(default_factory=list)
+    """Why the transform run failed (its failed steps' messages), read from the audit."""
 
     @property
     def failed_runs(self) -> list[dict]:
@@ -82,6 +84,8 @@ class RunSummary:
                     f"Transform DAG run ({run['run_id']}): {run['state']}; "
                     + ", ".join(f"{t} {s}" for t, s in run["tasks"].items())
                 )
+                if run["state"] != "success":
+                    lines += self.transform_reasons
         if self.warehouse:
             lines.append(self.warehouse)
         if self.log_path:
@@ -161,6 +165,9 @@ def run_pipeline(
     if summary.error is None:
         summary.error = nothing_processed(settings, landing, start, end, summary.ingest)
     summary.warehouse = warehouse_summary(settings)
+    for run in summary.failed_runs:
+        if run["dag_id"] == TRANSFORM_DAG_ID:
+            summary.transform_reasons = transform_failure(settings, run["run_id"])
     summary.seconds = time.perf_counter() - began
     return summary
 

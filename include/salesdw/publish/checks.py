@@ -1,6 +1,7 @@
 """The gate's checks of one DAG run's build, each a ``CheckResult``:
 
-1. **build steps**: each required step completed in this run (``audit.build_steps``);
+1. **build steps**: each required step completed in this run (``audit.build_steps``), and
+   the warehouse is not empty (raw rows and mart rows: an empty warehouse never publishes);
 2. **dbt tests** of this run (``audit.dbt_results``, recorded by every `dbt build`): a failed
    test of severity ``error`` blocks, ``warn`` warns;
 3. **Great Expectations** for what dbt does not check (``expectations/mart_suites.py``):
@@ -22,6 +23,7 @@ import pandas as pd
 from salesdw.config import Settings
 from salesdw.quality import gx
 from salesdw.quality.gx import CheckResult
+from salesdw.warehouse import raw_rows, tables
 
 
 def build_checks(
@@ -51,6 +53,27 @@ def build_checks(
             )
         )
     return out
+
+
+def content_check(con: duckdb.DuckDBPyConnection, marts: Sequence[str]) -> CheckResult:
+    """Blocking: the build holds data. An empty raw layer, or marts that are all empty, is
+    never published, whatever the other checks say."""
+    rows = raw_rows(con)
+    present = tables(con)
+    mart_rows = sum(
+        con.execute(f"select count(*) from marts.{m}").fetchone()[0]
+        for m in marts
+        if f"marts.{m}" in present
+    )
+    return CheckResult(
+        "build",
+        "the warehouse is not empty",
+        "warehouse_not_empty",
+        None,
+        "block",
+        rows > 0 and mart_rows > 0,
+        f"{rows:,} raw rows, {mart_rows:,} mart rows",
+    )
 
 
 def dbt_checks(con: duckdb.DuckDBPyConnection, dag_run_id: str) -> list[CheckResult]:

@@ -12,6 +12,7 @@ data, and BI keeps reading the same numbers.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -21,6 +22,8 @@ import duckdb
 
 from salesdw.config import Settings
 from salesdw.warehouse import AUDIT_TABLES, now
+
+log = logging.getLogger(__name__)
 
 
 def new_folder(settings: Settings, publication_id: str) -> Path:
@@ -67,6 +70,7 @@ def write(
             con.execute(f"create table pub.audit.{table} as select * from audit.{table}")
         con.execute("create table pub.audit.ingestion_outcomes as select * from raw.load_log")
         con.execute("create table pub.audit.quarantine as select * from raw.quarantine")
+        con.execute("create table pub.audit.version_ties as select * from raw.version_ties")
         counts = {
             m: con.execute(f"select count(*) from pub.marts.{m}").fetchone()[0]
             for m in (marts if source else [])
@@ -112,3 +116,28 @@ def prune(settings: Settings) -> None:
     for old in folders[: max(len(folders) - settings.keep_publications, 0)]:
         if current is None or old.resolve() != current:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_incomplete(settings: Settings, sealed: set[str]) -> list[str]:
+    """Delete the publication folders a crash left half-written, and return their ids: not
+    what ``current`` points at, never sealed (no checksums recorded) and without a finished
+    DuckDB file (``write`` makes it read-only last). Complete folders are kept for
+    ``prune``."""
+    root = settings.published_dir / "publications"
+    if not root.is_dir():
+        return []
+    current = current_folder(settings)
+    removed = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        database = folder / "salesdw.duckdb"
+        # mode bits, not os.access: root may write a read-only file
+        finished = database.is_file() and not database.stat().st_mode & 0o200
+        if folder.resolve() == current or folder.name in sealed or finished:
+            continue
+        for path in [folder, *folder.rglob("*")]:
+            if path.is_dir():
+                path.chmod(0o755)  # a half-sealed folder may be read-only already
+        shutil.rmtree(folder)
+        log.warning("removed the incomplete publication folder %s (a crash left it)", folder)
+        removed.append(folder.name)
+    return removed

@@ -119,6 +119,7 @@ def audit_and_publish(
     ``required_steps`` must have completed in the run. Raises ``PublicationBlocked`` with
     the report when it did not publish."""
     began = time.perf_counter()
+    _clean_incomplete(settings)
     publication_id = f"{now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     attempt = Attempt(publication_id, dag_run_id, folder.new_folder(settings, publication_id))
     with connect(settings) as con:
@@ -126,6 +127,7 @@ def audit_and_publish(
         results += checks.dbt_checks(con, dag_run_id)
         project = Project.load(settings)
         marts = published_marts(con, project)
+        results.append(checks.content_check(con, marts))
         docs = attempt.location / "data_docs"
         if not _blocked(results):
             results += checks.gx_checks(con, settings, marts, docs, as_of)
@@ -170,6 +172,26 @@ def audit_and_publish(
     if attempt.status != "published":
         raise PublicationBlocked(report.render())
     return report
+
+
+def _clean_incomplete(settings: Settings) -> None:
+    """Remove the folders an earlier attempt left half-written (a crash mid-publication),
+    and mark their attempts ``incomplete`` in ``audit.publications``, so that none reads as
+    published."""
+    with connect(settings) as con:
+        sealed = {
+            r[0]
+            for r in con.execute(
+                "select distinct publication_id from audit.publication_checksums"
+            ).fetchall()
+        }
+        removed = folder.remove_incomplete(settings, sealed)
+        if removed:
+            con.execute(
+                "update audit.publications set status = 'incomplete', published_at = null "
+                "where list_contains(?, publication_id)",
+                [removed],
+            )
 
 
 def _blocked(results: list[CheckResult]) -> bool:

@@ -32,6 +32,8 @@ class IngestSummary:
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     drift: list[tuple[str, str]] = field(default_factory=list)
     """(entity, column)."""
+    version_ties: tuple[int, int] = (0, 0)
+    """(keys, rows) tied on key and version with different values (raw.version_ties)."""
     entity_days_without_file: int = 0
     files_seen: int = 0
     """Load-log entries (loaded, rejected or skipped files) with an extract date in range."""
@@ -59,6 +61,13 @@ class IngestSummary:
             lines += [f"    {f}: {m}" for f, m in self.ignored]
         lines.append(f"  files skipped as already loaded: {len(self.duplicates)}")
         lines += [f"    {f}: {m}" for f, m in self.duplicates]
+        keys, rows = self.version_ties
+        if keys:
+            lines.append(
+                f"  version ties: {keys:,} key(s), {rows:,} rows with the same key and version "
+                "but different values; staging keeps the later extract date, then file name, "
+                "then line (see raw.version_ties)"
+            )
         if self.drift:
             lines.append(
                 "  schema drift (extra columns kept in _extra): "
@@ -91,6 +100,8 @@ def ingest_summary(settings: Settings, start: dt.date, end: dt.date) -> IngestSu
         summary.ignored = con.execute(sql["ignored"], args).fetchall()
         summary.duplicates = con.execute(sql["duplicates"], args).fetchall()
         summary.drift = con.execute(sql["drift"], args).fetchall()
+        if "raw.version_ties" in tables(con):
+            summary.version_ties = con.execute(sql["version_ties"], args).fetchone()
         seen = con.execute(sql["entity_days_seen"], args).fetchone()[0]
         summary.files_seen = con.execute(sql["files_seen"], args).fetchone()[0]
     days = (end - start).days + 1

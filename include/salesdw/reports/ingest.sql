@@ -107,3 +107,12 @@ from (
 select count(*)
 from raw.load_log
 where extract_date between ? and ?;
+
+-- name: version_ties
+-- keys with two rows or more of the same version and different values, found by loads
+-- of the range (raw.version_ties)
+select
+    count(*) as keys_tied,
+    coalesce(sum(rows), 0) as rows_tied
+from raw.version_ties
+where extract_date between ? and ?;

@@ -58,6 +58,39 @@ def warehouse_summary(settings: Settings) -> str | None:
     return "\n".join(lines + more)
 
 
+def transform_failure(settings: Settings, dag_run_id: str) -> list[str]:
+    """Why a transform run failed, in a few short lines: each failed build step's message
+    (its first lines, clipped), or the blocking checks of its publication attempt."""
+    con = connect_read_only(settings)
+    if con is None:
+        return []
+    sql = queries("run_summary")
+    with con:
+        present = tables(con)
+        if "audit.build_steps" not in present:
+            return []
+        steps = con.execute(sql["failed_build_steps"], [dag_run_id]).fetchall()
+        blocked = con.execute(sql["blocked_publication"], [dag_run_id]).fetchone()
+    lines = []
+    for step, message in steps:
+        first = [_clip(line.strip()) for line in (message or "no message").splitlines()[:3]]
+        lines.append(f"  reason: {step} failed: " + " / ".join(line for line in first if line))
+    if not lines and blocked:
+        checks = json.loads(blocked[0] or "[]")
+        lines += [
+            f"  reason: publication blocked: {c['suite']}: {c['rule']} "
+            f"({_clip(str(c['observed']))})"
+            for c in checks
+            if c.get("severity") == "block"
+        ]
+    return lines
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    """A message line of at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _bridge_lines(bridge: list[tuple]) -> list[str]:
     """The last three months of the MRR bridge, as a table."""
     if not bridge:

@@ -204,3 +204,22 @@ where
     and segment <> 'all'
     and month = (select max(month) from marts.rpt_cac_by_segment)
 order by segment;
+
+-- name: failed_build_steps
+-- why a transform run failed: its failed build steps, each step's last attempt
+select
+    step,
+    arg_max(message, finished_at) as message
+from audit.build_steps
+where dag_run_id = ?
+group by step
+having arg_max(status, finished_at) = 'failed'
+order by min(started_at);
+
+-- name: blocked_publication
+-- or, when every step completed, the blocking checks of its last publication attempt
+select failed_checks
+from audit.publications
+where dag_run_id = ? and status <> 'published'
+order by attempted_at desc
+limit 1;

@@ -11,7 +11,8 @@
       opportunity's amount; none for tickets and surveys.
     explained_by names the files that can explain it: the quarantined rows of the missing
     record (its key in raw.quarantine, not replayed since) and the rejected files of the
-    entity it points at (a rejected file could not be read, so any of them may hold it).
+    entity it points at (a rejected file could not be read, so any of them may hold it),
+    unless a retry loaded it since.
     Grain: check_name, record_id.
 #}
 
@@ -283,6 +284,21 @@ unmapped as (
 
 ),
 
+still_rejected as (
+
+    -- a file whose last load or rejection was a rejection: one that a retry loaded since
+    -- (a fixed encoding, a corrected file of the same name) explains nothing any more
+    select
+        source_system,
+        source_entity,
+        file
+    from file_loads
+    where status in ('loaded', 'rejected')
+    group by all
+    having arg_max(status, started_at) = 'rejected'
+
+),
+
 explanations as (
 
     -- the missing record's own quarantined rows
@@ -299,17 +315,18 @@ explanations as (
 
     union
 
-    -- the files of the entity it points at that could not be read at all
+    -- the files of the entity it points at that could not be read at all (and still
+    -- cannot)
     select
         unmapped.check_name,
         unmapped.record_id,
-        file_loads.file
+        still_rejected.file
     from unmapped
-    inner join file_loads
+    inner join still_rejected
         on
-            unmapped.referenced_system = file_loads.source_system
-            and unmapped.referenced_entity = file_loads.source_entity
-    where file_loads.status = 'rejected' and unmapped.referenced_id is not null
+            unmapped.referenced_system = still_rejected.source_system
+            and unmapped.referenced_entity = still_rejected.source_entity
+    where unmapped.referenced_id is not null
 
 ),
 
