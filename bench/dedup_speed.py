@@ -34,7 +34,8 @@ COLUMNS = """
     record_key varchar, source_system varchar, source_entity varchar, source_id varchar,
     first_seen_on date, company_name varchar, name_norm varchar, siren varchar,
     domains varchar[], phone varchar, street varchar, postcode varchar, city varchar,
-    linked_record_key varchar, name_key varchar, street_number varchar, is_unmatchable boolean
+    linked_record_key varchar, name_key varchar, street_number varchar, is_unmatchable boolean,
+    name_place varchar
 """
 SYSTEMS = [("erp", "customers"), ("crm", "accounts"), ("support", "organizations")]
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -101,6 +102,7 @@ def synthetic_records(n_records: int, seed: int = 7):
                     " ".join(sorted(record_name.split())),
                     str(numbers[client]) if has_street else None,
                     False,
+                    None,
                 )
             )
             truth.append(client)

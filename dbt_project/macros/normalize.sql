@@ -10,23 +10,81 @@
 {%- endmacro %}
 
 
-{# Company name for comparison: lower case, no accents, no punctuation, "&" read as "et",
-   abbreviations unified, legal forms (FR/EU/US) and stop words removed, spaces collapsed.
-   "Sté DUPONT & Fils, S.A.R.L." -> "dupont fils". #}
-{% macro normalize_company_name(column) -%}
-    nullif(trim(regexp_replace(
+{# A company name's words, before stop words go: lower case, Latin letters transliterated
+   (ß, æ, œ, ø, ł, đ, þ) and accents removed, letters of other scripts kept, "&" read as "et", punctuation gone, abbreviations
+   unified, legal forms removed, whether written alone, dotted or in several words (N.V.,
+   S.p.A., GmbH & Co. KG, A/S, S.A. de C.V., K.K.). #}
+{% macro company_name_words(column) -%}
+    trim(regexp_replace(
         regexp_replace(
             regexp_replace(
                 regexp_replace(
                     regexp_replace(
-                        replace(replace(lower(strip_accents({{ column }})), '.', ''), '&', ' et '),
-                        '[^a-z0-9]+', ' ', 'g'
+                        regexp_replace(
+                            replace(replace(strip_accents(translate(
+                                replace(replace(replace(replace(
+                                    lower({{ column }}), 'ß', 'ss'), 'æ', 'ae'), 'œ', 'oe'), 'þ', 'th'),
+                                'øłđı', 'oldi'
+                            )), '.', ''), '&', ' et '),
+                            '[^\pL\pN]+', ' ', 'g'
+                        ),
+                        '\bcompagnie\b', 'cie', 'g'
                     ),
-                    '\bcompagnie\b', 'cie', 'g'
+                    '\b(international|internationale)\b', 'intl', 'g'
                 ),
-                '\b(international|internationale)\b', 'intl', 'g'
+                '{{ _word_alternation(var("legal_form_phrases")) }}', ' ', 'g'
             ),
-            '{{ _word_alternation(var("legal_forms") + var("name_stop_words")) }}', ' ', 'g'
+            '{{ _word_alternation(var("legal_forms")) }}', ' ', 'g'
+        ),
+        '\s+', ' ', 'g'
+    ))
+{%- endmacro %}
+
+
+{# True when the words end with a country or city qualifier ("philips france", "siemens
+   munich"): a place from var("name_places") after at least one other word, and not after a
+   preposition, where it is part of the name ("boulangerie de lyon", "bank of america"). #}
+{% macro _has_place_qualifier(words) -%}
+    (
+        regexp_matches({{ words }}, '^.*[a-z0-9] ({{ var("name_places") | join("|") }})$')
+        and not regexp_matches(
+            {{ words }}, '\b({{ var("name_place_prepositions") | join("|") }}) ({{ var("name_places") | join("|") }})$'
+        )
+    )
+{%- endmacro %}
+
+
+{# The trailing country or city qualifier of a company name, or null: a separate signal for
+   matching ("Philips France" and "Philips" agree on the name; their places are compared
+   apart). `_from_words` takes the output of company_name_words. #}
+{% macro company_name_place(column) -%}
+    {{ company_name_place_from_words(company_name_words(column)) }}
+{%- endmacro %}
+
+{% macro company_name_place_from_words(words) -%}
+    case when {{ _has_place_qualifier(words) }} then regexp_extract(
+        {{ words }}, ' ({{ var("name_places") | join("|") }})$', 1
+    ) end
+{%- endmacro %}
+
+
+{# Company name for comparison: the words above without a trailing place qualifier and
+   without stop words ("the", "koninklijke", "groupe", "and", "et", "und"), spaces collapsed.
+   "Sté DUPONT & Fils, S.A.R.L." -> "dupont fils"; "Koninklijke Philips N.V." -> "philips".
+   `_from_words` takes the output of company_name_words. #}
+{% macro normalize_company_name(column) -%}
+    {{ company_name_from_words(company_name_words(column)) }}
+{%- endmacro %}
+
+{% macro company_name_from_words(words) -%}
+    nullif(trim(regexp_replace(
+        regexp_replace(
+            case
+                when {{ _has_place_qualifier(words) }}
+                    then regexp_replace({{ words }}, ' ({{ var("name_places") | join("|") }})$', '')
+                else {{ words }}
+            end,
+            '{{ _word_alternation(var("name_stop_words")) }}', ' ', 'g'
         ),
         '\s+', ' ', 'g'
     )), '')

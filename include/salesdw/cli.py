@@ -56,7 +56,12 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     from salesdw.generate import generate
 
     summary = generate(
-        out=args.out, scale=args.scale, start=args.start, days=args.days, seed=args.seed
+        out=args.out,
+        scale=args.scale,
+        start=args.start,
+        days=args.days,
+        seed=args.seed,
+        homonym_rate=args.homonym_rate,
     )
     print(summary.render())
     return 0
@@ -238,6 +243,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--days", type=_positive_int, default=30, help="number of daily extracts (default 30)"
     )
     gen.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    gen.add_argument(
+        "--homonym-rate",
+        type=float,
+        default=None,
+        help="share of clients that take an earlier client's name, every other name new "
+        "(0.01 is realistic, 0.10 a stress test); default: the earlier releases' draw, "
+        "where names also collide by chance (about 22%% homonyms at scale 1)",
+    )
     gen.set_defaults(handler=_cmd_generate)
 
     run = sub.add_parser(

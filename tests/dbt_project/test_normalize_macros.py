@@ -34,6 +34,56 @@ CASES: dict[str, tuple[str, list[tuple[str | None, str | None]]]] = {
             (None, None),
         ],
     ),
+    # the world's companies (issue 16): legal forms and their dotted spellings, articles,
+    # conjunctions, transliteration, and a trailing place kept out of the name
+    "world_company_name": (
+        "{{ normalize_company_name('raw') }}",
+        [
+            ("Koninklijke Philips N.V.", "philips"),
+            ("ASML Holding N.V.", "asml holding"),
+            ("Heineken B.V.", "heineken"),
+            ("Ferrari S.p.A.", "ferrari"),
+            ("Robert Bosch GmbH & Co. KG", "robert bosch"),
+            ("Siemens AG Munich", "siemens"),
+            ("Philips France", "philips"),
+            ("Tesco PLC", "tesco"),
+            ("Acme Ltd.", "acme"),
+            ("Apple Inc.", "apple"),
+            ("Microsoft Corp.", "microsoft"),
+            ("The Coca-Cola Company", "coca cola"),
+            ("Sony Group Corporation", "sony"),
+            ("Toyota Jidosha K.K.", "toyota jidosha"),
+            ("Nokia Oyj", "nokia"),
+            ("Kone Oy", "kone"),
+            ("Volvo AB", "volvo"),
+            ("A.P. Møller - Mærsk A/S", "ap moller maersk"),
+            ("Grupo Bimbo, S.A.B. de C.V.", "grupo bimbo"),
+            ("Cemex S.A. de C.V.", "cemex"),
+            ("Marks & Spencer Group plc", "marks spencer"),
+            ("Marks and Spencer", "marks spencer"),
+            ("Müller und Söhne GmbH", "muller sohne"),
+            ("Straße Bau GmbH", "strasse bau"),
+            ("Łódź Trading sp. z o.o.", "lodz trading"),
+            ("Boulangerie de Lyon", "boulangerie lyon"),  # a place after "de" is the name
+            ("Bank of America", "bank america"),
+            ("Paris", "paris"),  # a place alone is the name
+            ("Спортмастер", "спортмастер"),  # other scripts are kept, not erased
+        ],
+    ),
+    "company_place": (
+        "{{ company_name_place('raw') }}",
+        [
+            ("Philips France", "france"),
+            ("Siemens AG Munich", "munich"),
+            ("Spago (Los Angeles)", "los angeles"),
+            ("Park Avenue Cafe (New York City)", "new york city"),
+            ("Philips", None),
+            ("Boulangerie de Lyon", None),
+            ("Bank of America", None),
+            ("Paris", None),
+            (None, None),
+        ],
+    ),
     "token_key": (
         "{{ company_name_token_key(normalize_company_name('raw')) }}",
         [

@@ -23,7 +23,8 @@ COLUMNS = """
     record_key varchar, source_system varchar, source_entity varchar, source_id varchar,
     first_seen_on date, company_name varchar, name_norm varchar, siren varchar,
     domains varchar[], phone varchar, street varchar, postcode varchar, city varchar,
-    linked_record_key varchar, name_key varchar, street_number varchar, is_unmatchable boolean
+    linked_record_key varchar, name_key varchar, street_number varchar, is_unmatchable boolean,
+    name_place varchar
 """
 
 # Filler clients with distinct names, so that no name is frequent (term frequencies).
@@ -54,6 +55,7 @@ def rec(key: str, day: int, name: str | None, siren=None, domains=(), linked=Non
         "linked_record_key": linked,
         "name_key": " ".join(words) if words else None,
         "street_number": None,
+        "name_place": kw.get("place"),
         "is_unmatchable": kw.get("unmatchable", False),
     }
 

@@ -49,13 +49,25 @@ class GenerateSummary:
         return "\n".join(lines + self.notes)
 
 
-def generate(out: str | Path, scale: int, start: dt.date, days: int, seed: int) -> GenerateSummary:
-    """Build the world for ``seed``; write ``days`` daily extracts from ``start`` into ``out``."""
+def generate(
+    out: str | Path,
+    scale: int,
+    start: dt.date,
+    days: int,
+    seed: int,
+    homonym_rate: float | None = None,
+) -> GenerateSummary:
+    """Build the world for ``seed``; write ``days`` daily extracts from ``start`` into ``out``.
+
+    ``homonym_rate`` is the share of clients that take an earlier client's name (None: the
+    earlier releases' draw, see ``clients.make_clients``)."""
+    if homonym_rate is not None and not 0 <= homonym_rate < 1:
+        raise ValueError(f"homonym_rate must be in [0, 1) (got {homonym_rate})")
     if scale < 1 or days < 1:
         raise ValueError(f"scale and days must be at least 1 (got scale={scale}, days={days})")
     began = time.perf_counter()
     out = Path(out)
-    world = build_world(scale, start, days, seed)
+    world = build_world(scale, start, days, seed, homonym_rate)
     files = build_files(world, seed)
     written = 0
     for lf in files:

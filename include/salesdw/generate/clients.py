@@ -18,15 +18,26 @@ from salesdw.generate.staff import active_reps
 from salesdw.generate.support import support_activity
 
 
-def make_clients(world: World, rng: random.Random, scale: int) -> None:
+def make_clients(
+    world: World, rng: random.Random, scale: int, homonym_rate: float | None = None
+) -> None:
+    """`homonym_rate`: the share of clients that take the name of an earlier client (a
+    homonym: two companies, one name), every other name being new. None keeps the draw of
+    earlier releases, where names also collide by chance: about 22% of the clients are
+    homonyms at scale 1, more as the scale grows (docs/extract-contract.md)."""
     n = 2000 * scale
     used_domains: dict[str, int] = {}
     horizon_days = (world.horizon - dt.datetime.combine(world.history_start, dt.time())).days
     bases: list[str] = []
     by_base: dict[str, list[Client]] = {}
     for i in range(n):
-        # Some names are deliberately reused by another company; others collide by chance.
-        base = rng.choice(bases) if bases and rng.random() < 0.02 else idn.base_name(rng)
+        if homonym_rate is None:
+            # Some names are deliberately reused by another company; others collide by chance.
+            base = rng.choice(bases) if bases and rng.random() < 0.02 else idn.base_name(rng)
+        elif bases and rng.random() < homonym_rate:
+            base = rng.choice(bases)
+        else:
+            base = _new_base_name(rng, by_base)
         bases.append(base)
         foreign = rng.random() < 0.07
         if foreign:
@@ -96,6 +107,18 @@ def make_clients(world: World, rng: random.Random, scale: int) -> None:
         if len(same_name) > 1:
             for client in same_name:
                 client.is_homonym = True
+
+
+def _new_base_name(rng: random.Random, taken: dict[str, list[Client]]) -> str:
+    """A name no client holds yet: redrawn, then made distinct by an invented word once the
+    name space is crowded (large scales)."""
+    for _ in range(20):
+        base = idn.base_name(rng)
+        if base not in taken:
+            return base
+    while base in taken:
+        base = f"{base} {idn.invented_word(rng)}"
+    return base
 
 
 def client_life(world: World, rng: random.Random, client: Client) -> None:

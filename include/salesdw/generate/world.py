@@ -21,13 +21,15 @@ from salesdw.generate.staff import anchor_forecasts, make_forecasts, make_reps
 __all__ = ["World", "build_world"]
 
 
-def build_world(scale: int, start: dt.date, days: int, seed: int) -> World:
+def build_world(
+    scale: int, start: dt.date, days: int, seed: int, homonym_rate: float | None = None
+) -> World:
     rng = idn.FastRandom(seed)
     history_start = dt.date(start.year - 3, start.month, 1)
     world = World(start=start, days=days, history_start=history_start)
     make_reps(world, rng, scale)
     make_forecasts(world, rng)
-    make_clients(world, rng, scale)
+    make_clients(world, rng, scale, homonym_rate)
     erp_reference_data(world, rng, scale)
     for client in world.clients:
         client_life(world, rng, client)

@@ -48,6 +48,34 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class NameRules:
+    """How records are linked by their name alone (matching.yml, `names`)."""
+
+    m: float
+    max_weight: float
+    min_weight: float
+    min_spellings: int
+    max_repeats: int
+    lone_min_words: int
+    lone_min_weight: float
+    lone_margin: float
+
+    @classmethod
+    def parse(cls, doc: dict) -> NameRules:
+        groups, lone = doc["groups"], doc["lone_records"]
+        return cls(
+            m=float(groups["m"]),
+            max_weight=float(groups["max_weight"]),
+            min_weight=float(groups["min_weight"]),
+            min_spellings=int(groups["min_spellings"]),
+            max_repeats=int(groups["max_repeats"]),
+            lone_min_words=int(lone["min_words"]),
+            lone_min_weight=float(lone["min_name_weight"]),
+            lone_margin=float(lone["margin"]),
+        )
+
+
+@dataclass(frozen=True)
 class MatchConfig:
     match_threshold: float
     near_miss_threshold: float
@@ -59,9 +87,7 @@ class MatchConfig:
     deterministic: tuple[Rule, ...]
     comparisons: tuple[Comparison, ...]
     name_only_when: str
-    name_only_min_weight: float
-    name_only_margin: float
-    name_only_min_words: int
+    names: NameRules
     source: str
     sha256: str
 
@@ -102,10 +128,8 @@ class MatchConfig:
                     )
                     for c in doc["comparisons"]
                 ),
-                name_only_when=doc["name_only_records"]["when"],
-                name_only_min_weight=float(doc["name_only_records"]["min_name_weight"]),
-                name_only_margin=float(doc["name_only_records"]["margin"]),
-                name_only_min_words=int(doc["name_only_records"]["min_words"]),
+                name_only_when=doc["names"]["name_only_when"],
+                names=NameRules.parse(doc["names"]),
                 source=source,
                 sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
             )

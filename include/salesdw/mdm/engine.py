@@ -15,8 +15,9 @@ import duckdb
 from salesdw.mdm.config import Comparison, MatchConfig
 
 # Why a pair is linked, strongest first: a steward's decision, a deterministic rule, a score,
-# a lone name-only record whose name points at one client only.
-FORCED, DETERMINISTIC, SCORED, NAME_ONLY = 0, 1, 2, 3
+# a specific name shared by a group of records, a lone record whose name points at one
+# client only (salesdw.mdm.names).
+FORCED, DETERMINISTIC, SCORED, NAME_GROUP, NAME_ONLY = 0, 1, 2, 3, 4
 
 
 def numbered_records_sql(relation: str) -> str:
@@ -35,10 +36,24 @@ def block_keys_sql(config: MatchConfig, records: str) -> str:
     return "\nunion all\n".join(parts)
 
 
-def block_sizes_sql(block_keys: str) -> str:
+def block_sizes_sql(block_keys: str, records: str) -> str:
+    """Each block of two or more records, with the number of distinct sorted-word names in
+    it: a large block whose records all have one name is a name group (salesdw.mdm.names),
+    decided without pairwise comparison."""
     return (
-        "select rule, block_key, count(distinct rid) as records "
-        f"from {block_keys} group by all having count(distinct rid) > 1"
+        "select keys.rule, keys.block_key, count(distinct keys.rid) as records, "
+        "count(distinct records.name_key) as names, "
+        "bool_and(records.name_key is not null) as all_named "
+        f"from {block_keys} as keys inner join {records} as records using (rid) "
+        "group by all having count(distinct keys.rid) > 1"
+    )
+
+
+def skipped_blocks_sql(block_sizes: str, max_block_size: int) -> str:
+    """The blocks too large to compare pairwise that no name group decides: reported."""
+    return (
+        f"select rule, block_key, records from {block_sizes} "
+        f"where records > {int(max_block_size)} and not (names = 1 and all_named)"
     )
 
 

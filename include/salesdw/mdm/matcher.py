@@ -8,7 +8,10 @@ stable client ids and for the run to persist:
   link that holds it there (`link_rule`, `link_weight`);
 - m_evidence: one row per compared attribute of every linked, refused, forced or near-miss
   pair, with the level, the weight and the pair's decision;
-- m_override_outcomes: what each steward override did (applied, superseded, not applicable).
+- m_override_outcomes: what each steward override did (applied, superseded, not applicable);
+- m_skipped_blocks: the blocks too large to compare that no name group decides;
+- m_name_groups: the groups of records with the same name words, and what was decided;
+- m_review_queue: what was left undecided, for stewards (salesdw.mdm.review).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from salesdw.mdm import engine
+from salesdw.mdm import engine, names, review
 from salesdw.mdm.config import MatchConfig
 
 log = logging.getLogger(__name__)
@@ -54,7 +57,10 @@ def match(
     """Cluster the records of `relation` (columns of int_client_records_normalized)."""
     engine.run_sql(con, "m_records", engine.numbered_records_sql(relation))
     engine.run_sql(con, "m_block_keys", engine.block_keys_sql(config, "m_records"))
-    engine.run_sql(con, "m_block_sizes", engine.block_sizes_sql("m_block_keys"))
+    engine.run_sql(con, "m_block_sizes", engine.block_sizes_sql("m_block_keys", "m_records"))
+    engine.run_sql(
+        con, "m_skipped_blocks", engine.skipped_blocks_sql("m_block_sizes", config.max_block_size)
+    )
     engine.run_sql(
         con,
         "m_pairs",
@@ -68,21 +74,21 @@ def match(
     n_records = con.execute("select count(*) from m_records").fetchone()[0]
     links, hard, soft = _links(con, config)
     outcome = engine.cluster(n_records, links, hard, soft, config.ambiguity_margin)
-    # records still alone are judged by name against the clients the other links made
-    name_only = _name_only_links(con, config, outcome.labels)
-    if name_only:
-        links += name_only
-        outcome = engine.cluster(n_records, links, hard, soft, config.ambiguity_margin)
+    # records that hold only a name are linked by it, against the clients the other links made
+    for by_name in (names.name_group_links, names.lone_record_links):
+        name_links = by_name(con, config, outcome.labels)
+        if name_links:
+            links += name_links
+            outcome = engine.cluster(n_records, links, hard, soft, config.ambiguity_margin)
     _write_assignments(con, outcome, links)
     _write_evidence(con, config, outcome)
     _write_override_outcomes(con, outcome)
+    review.build_review_queue(con)
 
     stats = MatchStats(
         records=n_records,
         candidate_pairs=con.execute("select count(*) from m_pairs").fetchone()[0],
-        skipped_blocks=con.execute(
-            f"select count(*) from m_block_sizes where records > {config.max_block_size}"
-        ).fetchone()[0],
+        skipped_blocks=con.execute("select count(*) from m_skipped_blocks").fetchone()[0],
         linked_pairs=sum(1 for d in outcome.decisions.values() if d == "linked"),
         clusters=len(set(outcome.labels)),
     )
@@ -167,99 +173,6 @@ def _links(con: duckdb.DuckDBPyConnection, config: MatchConfig):
     return links, hard, soft
 
 
-def _name_only_links(con, config: MatchConfig, labels: list[int]):
-    """Links for records still alone whose name points clearly at one client (see the
-    name_only_records section of matching.yml)."""
-    con.register("labels_frame", pd.DataFrame({"rid": range(len(labels)), "cluster": labels}))
-    sparse = config.name_only_when
-    rows = con.execute(
-        f"""
-        with records as (
-            select
-                rid,
-                ({sparse}) as is_name_only,
-                len(string_split(name_norm, ' ')) >= {config.name_only_min_words} as is_long_name
-            from m_records
-        ),
-
-        sizes as (
-            select cluster, count(*) as size from labels_frame group by all
-        ),
-
-        -- pairs where nothing compared besides the name disagrees
-        oriented as (
-            select l_rid as lone, r_rid as other, name_weight from m_scored
-            where total_weight >= name_weight
-            union all
-            select r_rid, l_rid, name_weight from m_scored
-            where total_weight >= name_weight
-        ),
-
-        candidates as (
-            select
-                oriented.lone,
-                labels.cluster,
-                max(oriented.name_weight) as weight,
-                arg_max(oriented.other, oriented.name_weight) as other
-            from oriented
-            inner join records as lone_records on lone_records.rid = oriented.lone
-            inner join records as other_records on other_records.rid = oriented.other
-            inner join labels_frame as lone_labels on lone_labels.rid = oriented.lone
-            inner join sizes on sizes.cluster = lone_labels.cluster
-            inner join labels_frame as labels on labels.rid = oriented.other
-            where lone_records.is_long_name
-                and not other_records.is_name_only
-                and sizes.size = 1
-            group by all
-        ),
-
-        ranked as (
-            select
-                *,
-                row_number() over (partition by lone order by weight desc, cluster) as rank,
-                lead(weight) over (partition by lone order by weight desc, cluster) as runner_up
-            from candidates
-        ),
-
-        chosen as (
-            select * from ranked
-            where rank = 1
-                and weight >= {config.name_only_min_weight}
-                and (runner_up is null or weight - runner_up >= {config.name_only_margin})
-        ),
-
-        -- the name must be unique to that client: no record of another client is spelled
-        -- with the same words as the lone record or as the record it matched (a chain's
-        -- branches, a homonym)
-        names_to_check as (
-            select chosen.lone, chosen.cluster, lone_record.name_key
-            from chosen
-            inner join m_records as lone_record on lone_record.rid = chosen.lone
-            union
-            select chosen.lone, chosen.cluster, matched.name_key
-            from chosen
-            inner join m_records as matched on matched.rid = chosen.other
-        ),
-
-        shared_elsewhere as (
-            select distinct names_to_check.lone
-            from names_to_check
-            inner join m_records as namesake
-                on namesake.name_key = names_to_check.name_key
-                and namesake.rid <> names_to_check.lone
-            inner join labels_frame as namesake_labels on namesake_labels.rid = namesake.rid
-            where namesake_labels.cluster <> names_to_check.cluster
-        )
-
-        select least(lone, other), greatest(lone, other), weight
-        from chosen
-        anti join shared_elsewhere using (lone)
-        """
-    ).fetchall()
-    con.unregister("labels_frame")
-    return [(engine.NAME_ONLY, a, b, w) for a, b, w in rows]
-
-
 def _write_assignments(con, outcome: engine.Clustering, links) -> None:
     kinds = {(a, b): (kind, w) for kind, a, b, w in links}
     linked = [
@@ -290,6 +203,7 @@ def _write_assignments(con, outcome: engine.Clustering, links) -> None:
                 when 0 then 'steward_forced_match'
                 when 1 then scored.rule
                 when 2 then 'score'
+                when 3 then 'name_group'
                 else 'unique_name'
             end as link_rule
         from linked_frame as linked

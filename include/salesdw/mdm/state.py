@@ -8,7 +8,11 @@ the marts must not lose. Its state lives in plain tables that dbt reads as sourc
 - mdm.record_clients: every current source record with its client, link and deciding run;
 - mdm.client_id_history: created, merged, split, restored and emptied ids, run by run;
 - mdm.pair_evidence: per attribute comparison of the linked and near-miss pairs of the last run;
-- mdm.override_applications: what each steward override did, run by run.
+- mdm.override_applications: what each steward override did, run by run;
+- mdm.skipped_blocks: the blocks of the last run too large to compare, that no name group
+  decided (rule, key, records);
+- mdm.review_queue: the last run's undecided near misses and name groups, ranked by the
+  records a decision would move (salesdw.mdm.review).
 
 `persist()` applies one run in a single transaction: a run that fails half-way leaves the
 previous state as it was.
@@ -99,6 +103,25 @@ create table if not exists mdm.override_applications (
     status varchar not null,
     detail varchar not null
 );
+
+create table if not exists mdm.skipped_blocks (
+    run_id integer not null,
+    rule varchar not null,
+    block_key varchar not null,
+    records bigint not null
+);
+
+create table if not exists mdm.review_queue (
+    run_id integer not null,
+    review_rank bigint not null,
+    kind varchar not null,
+    left_record_key varchar not null,
+    right_record_key varchar not null,
+    name_key varchar,
+    total_weight double,
+    evidence varchar,
+    records_affected bigint not null
+);
 """
 
 
@@ -188,6 +211,20 @@ def _apply(con: duckdb.DuckDBPyConnection, run_id: int, run_row: dict) -> None:
     )
     con.execute("delete from mdm.pair_evidence")
     con.execute(f"insert into mdm.pair_evidence select {run}, * from m_evidence")
+    con.execute("delete from mdm.skipped_blocks")
+    con.execute(
+        f"insert into mdm.skipped_blocks select {run}, rule, block_key, records "
+        "from m_skipped_blocks"
+    )
+    con.execute("delete from mdm.review_queue")
+    con.execute(
+        f"""
+        insert into mdm.review_queue
+        select {run}, review_rank, kind, left_record_key, right_record_key, name_key,
+            total_weight, evidence, records_affected
+        from m_review_queue
+        """
+    )
     con.execute(
         f"""
         insert into mdm.override_applications

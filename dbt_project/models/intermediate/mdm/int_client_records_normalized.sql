@@ -8,7 +8,10 @@ with
 
 records as (
 
-    select * from {{ ref('int_client_records_unioned') }}
+    select
+        *,
+        {{ company_name_words('company_name') }} as name_words
+    from {{ ref('int_client_records_unioned') }}
 
 ),
 
@@ -21,7 +24,9 @@ normalised as (
         source_id,
         first_seen_on,
         company_name,
-        {{ normalize_company_name('company_name') }} as name_norm,
+        {{ company_name_from_words('name_words') }} as name_norm,
+        -- a trailing country or city ("Philips France"): compared apart from the name
+        {{ company_name_place_from_words('name_words') }} as name_place,
         -- the identifier in a VAT number is key-checked, so it wins over a typed SIREN
         coalesce({{ siren_from_fr_vat('vat_number') }}, {{ valid_siren('siren') }}) as siren,
         list_sort(list_distinct(list_filter(
