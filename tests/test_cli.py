@@ -9,16 +9,7 @@ import pytest
 
 from salesdw.cli import main
 
-SUBCOMMANDS = (
-    "generate",
-    "run",
-    "build",
-    "query",
-    "audit",
-    "quarantine",
-    "backfill",
-    "airflow",
-)
+SUBCOMMANDS = ("generate", "run", "build", "query", "audit", "quarantine", "airflow")
 
 
 def test_help_lists_every_subcommand():
@@ -54,11 +45,6 @@ def test_run_rejects_date_and_range_together(capsys):
 def test_run_rejects_reversed_range(capsys):
     assert main(["run", "--from", "2026-01-05", "--to", "2026-01-02"]) == 2
     assert "before" in capsys.readouterr().err
-
-
-def test_backfill_rejects_reversed_range(capsys):
-    assert main(["backfill", "--from", "2026-01-05", "--to", "2026-01-02"]) == 2
-    assert "--to 2026-01-02 is before --from 2026-01-05" in capsys.readouterr().err
 
 
 def test_bad_date_is_named(capsys):

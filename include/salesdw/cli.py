@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from salesdw import homelock
 from salesdw.access_cli import add_actor_arguments, add_commands
 from salesdw.config import Settings
-from salesdw.orchestration.names import INGEST_DAG_IDS
 
 EPILOG = """\
 Typical session:
@@ -198,20 +197,6 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     return serve(args.host, args.port)
 
 
-def _cmd_backfill(args: argparse.Namespace) -> int:
-    if args.date_to < args.date_from:
-        raise CliError(f"--to {args.date_to} is before --from {args.date_from}")
-    from salesdw.orchestration.backfill import BackfillRefused, create_backfills
-
-    try:
-        ids = create_backfills(args.date_from, args.date_to, args.dag_ids or INGEST_DAG_IDS)
-    except BackfillRefused as exc:
-        raise CliError(str(exc)) from exc
-    for dag_id, backfill_id in ids.items():
-        print(f"{dag_id}: backfill {backfill_id} created, {args.date_from} to {args.date_to}")
-    return 0
-
-
 def _cmd_airflow(args: argparse.Namespace) -> int:
     from salesdw.orchestration.airflow_home import run_airflow_cli
 
@@ -364,27 +349,6 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument("--host", default="127.0.0.1", help="address to listen on")
     dash.add_argument("--port", type=_positive_int, default=8501, help="port to listen on")
     dash.set_defaults(handler=_cmd_dashboard)
-
-    bf = sub.add_parser(
-        "backfill",
-        help="under the scheduler: backfill the ingestion DAGs for a date range",
-        description="Create an Airflow backfill of ingest_erp, ingest_crm and ingest_support "
-        "(or --dag-id) for [--from, --to], for the scheduler to run. Run it with the "
-        "deployment's environment (deploy/airflow.env, docs/deployment.md), not the local "
-        "Airflow home of `salesdw run`. Airflow runs nothing before the DAGs' start date "
-        "(SALESDW_DAG_START_DATE as the dag-processor read it, default 2026-01-01): a range "
-        "that starts earlier is refused with the value to set, exit code 2.",
-    )
-    bf.add_argument("--from", dest="date_from", type=_date, required=True, help="first date")
-    bf.add_argument("--to", dest="date_to", type=_date, required=True, help="last date")
-    bf.add_argument(
-        "--dag-id",
-        dest="dag_ids",
-        action="append",
-        choices=INGEST_DAG_IDS,
-        help="one DAG (repeatable; default: the three ingestion DAGs)",
-    )
-    bf.set_defaults(handler=_cmd_backfill)
 
     af = sub.add_parser(
         "airflow",
