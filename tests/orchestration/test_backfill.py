@@ -1,0 +1,127 @@
+"""A backfill before the DAGs' start date, under the real scheduler (PostgreSQL metadata,
+LocalExecutor, api-server, scheduler and dag-processor as in test_deployment.py).
+
+With the documented default SALESDW_DAG_START_DATE (2026-01-01), `airflow backfill create`
+for 2025-12-31 is not refused: Airflow 3.3 creates the backfill run with all its tasks (a
+backfill run ignores the tasks' start date) and the scheduler runs them, so the day's
+extracts load. The fixture's three loadable subscriptions are worked out in tests/ingest."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
+import duckdb
+import psycopg2
+import pytest
+from tests.orchestration.test_deployment import FIXTURES, _free_port, _wait
+from tests.pg import create_database, drop_database
+
+from salesdw.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+AIRFLOW = [sys.executable, "-m", "airflow"]
+DAY = "2025-12-31"
+
+
+def test_a_backfill_before_the_start_date_loads_under_the_scheduler(tmp_path):
+    landing = tmp_path / "landing"
+    target = landing / "erp" / "subscriptions" / DAY / "subscriptions.csv"
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(FIXTURES / "erp" / "subscriptions.csv", target)
+    uri = create_database("salesdw_backfill")
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SALESDW_DAG_")}
+    env.update(
+        {
+            "AIRFLOW_HOME": str(tmp_path / "airflow"),
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": uri.replace(
+                "postgresql://", "postgresql+psycopg2://"
+            ),
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+            "AIRFLOW__API_AUTH__JWT_SECRET": os.urandom(16).hex(),
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(tmp_path / "logs"),
+            "SALESDW_HOME": str(tmp_path / "home"),
+            "SALESDW_LANDING": str(landing),
+            "GX_ANALYTICS_ENABLED": "false",
+        }
+    )
+
+    def airflow(*args: str) -> None:
+        done = subprocess.run([*AIRFLOW, *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-1500:] + done.stderr[-1500:]
+
+    def meta(sql: str) -> list:
+        with psycopg2.connect(uri) as conn, conn.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchall()
+
+    processes: list = []
+    try:
+        airflow("db", "migrate")
+        airflow("pools", "set", "duckdb_writer", "1", "one DuckDB writer")
+        for name, args in [
+            ("api-server", ["api-server", "--port", str(port)]),
+            ("scheduler", ["scheduler"]),
+            ("dag-processor", ["dag-processor"]),
+        ]:
+            log = tmp_path / f"{name}.log"
+            proc = subprocess.Popen(
+                [*AIRFLOW, *args],
+                env=env,
+                stdout=log.open("w"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            processes.append((proc, name, log))
+        _wait(
+            "the dag-processor to register the DAGs",
+            lambda: len(meta("select dag_id from dag")) == 4,
+            180,
+            processes,
+        )
+        airflow("dags", "unpause", "ingest_erp")
+        airflow(
+            "backfill", "create", "--dag-id", "ingest_erp", "--from-date", DAY, "--to-date", DAY
+        )
+        backfill_run = (
+            "select state from dag_run where dag_id = 'ingest_erp' and run_type = 'backfill'"
+        )
+        _wait(
+            "the backfill run to finish",
+            lambda: meta(backfill_run) in ([("success",)], [("failed",)]),
+            600,
+            processes,
+        )
+        assert meta(backfill_run) == [("success",)]
+        tasks = meta(
+            "select ti.task_id, ti.state from task_instance ti join dag_run dr "
+            "on dr.dag_id = ti.dag_id and dr.run_id = ti.run_id "
+            "where dr.dag_id = 'ingest_erp' and dr.run_type = 'backfill' "
+            "and ti.task_id = 'load_subscriptions'"
+        )
+        assert tasks == [("load_subscriptions", "success")]
+    finally:
+        for proc, _, _ in processes:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc, _, _ in processes:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        drop_database(uri)
+
+    warehouse = tmp_path / "home" / "warehouse" / "salesdw.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute(
+            "select _extract_date::varchar, count(*) from raw.erp__subscriptions group by 1"
+        ).fetchall() == [(DAY, 3)]
