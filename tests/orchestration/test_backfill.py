@@ -17,10 +17,8 @@ import sys
 import duckdb
 import psycopg2
 import pytest
-from tests.orchestration.test_deployment import FIXTURES, _free_port, _wait
+from tests.orchestration.test_deployment import FIXTURES, _free_port, _wait, airflow_env
 from tests.pg import create_database, drop_database
-
-from salesdw.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 AIRFLOW = [sys.executable, "-m", "airflow"]
@@ -34,26 +32,7 @@ def test_a_backfill_before_the_start_date_loads_under_the_scheduler(tmp_path):
     shutil.copyfile(FIXTURES / "erp" / "subscriptions.csv", target)
     uri = create_database("salesdw_backfill")
     port = _free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("SALESDW_DAG_")}
-    env.update(
-        {
-            "AIRFLOW_HOME": str(tmp_path / "airflow"),
-            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-            "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": uri.replace(
-                "postgresql://", "postgresql+psycopg2://"
-            ),
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-            "AIRFLOW__API_AUTH__JWT_SECRET": os.urandom(16).hex(),
-            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(tmp_path / "logs"),
-            "SALESDW_HOME": str(tmp_path / "home"),
-            "SALESDW_LANDING": str(landing),
-            "GX_ANALYTICS_ENABLED": "false",
-        }
-    )
+    env = airflow_env(tmp_path, uri, port, landing)
 
     def airflow(*args: str) -> None:
         done = subprocess.run([*AIRFLOW, *args], env=env, capture_output=True, text=True)

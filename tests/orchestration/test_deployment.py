@@ -74,26 +74,14 @@ def test_the_scheduler_runs_one_daily_interval_end_to_end(tmp_path):
     )
     uri = create_database("salesdw_airflow")
     port = _free_port()
-    env = {
-        **os.environ,
-        "AIRFLOW_HOME": str(tmp_path / "airflow"),
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": uri.replace(
-            "postgresql://", "postgresql+psycopg2://"
-        ),
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-        "AIRFLOW__API_AUTH__JWT_SECRET": os.urandom(16).hex(),
-        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(tmp_path / "logs"),
-        "SALESDW_HOME": str(tmp_path / "home"),
-        "SALESDW_LANDING": str(landing),
-        "SALESDW_DAG_START_DATE": yesterday.isoformat(),
-        "SALESDW_DAG_CATCHUP": "true",
-        "GX_ANALYTICS_ENABLED": "false",
-    }
+    env = airflow_env(
+        tmp_path,
+        uri,
+        port,
+        landing,
+        SALESDW_DAG_START_DATE=yesterday.isoformat(),
+        SALESDW_DAG_CATCHUP="true",
+    )
     processes: list = []
     try:
         subprocess.run([*AIRFLOW, "db", "migrate"], env=env, check=True, capture_output=True)
@@ -201,3 +189,31 @@ def test_the_scheduler_runs_one_daily_interval_end_to_end(tmp_path):
         assert con.execute("select distinct _extract_date from raw.crm__leads").fetchall() == [
             (yesterday,)
         ]
+
+
+def airflow_env(tmp_path, uri: str, port: int, landing, **extra: str) -> dict[str, str]:
+    """The environment of a real Airflow (LocalExecutor, metadata in PostgreSQL `uri`, the
+    execution API on `port`) running salesdw's DAGs over `landing`; `extra` adds settings.
+    SALESDW_DAG_* settings of the calling shell are left out, so each test states its own."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SALESDW_DAG_")}
+    env.update(
+        {
+            "AIRFLOW_HOME": str(tmp_path / "airflow"),
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": uri.replace(
+                "postgresql://", "postgresql+psycopg2://"
+            ),
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+            "AIRFLOW__API_AUTH__JWT_SECRET": os.urandom(16).hex(),
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(tmp_path / "logs"),
+            "SALESDW_HOME": str(tmp_path / "home"),
+            "SALESDW_LANDING": str(landing),
+            "GX_ANALYTICS_ENABLED": "false",
+            **extra,
+        }
+    )
+    return env
