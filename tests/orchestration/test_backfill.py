@@ -4,7 +4,12 @@ LocalExecutor, api-server, scheduler and dag-processor as in test_deployment.py)
 With the documented default SALESDW_DAG_START_DATE (2026-01-01), `airflow backfill create`
 for 2025-12-31 is not refused: Airflow 3.3 creates the backfill run with all its tasks (a
 backfill run ignores the tasks' start date) and the scheduler runs them, so the day's
-extracts load. The fixture's three loadable subscriptions are worked out in tests/ingest."""
+extracts load. The fixture's three loadable subscriptions are worked out in tests/ingest.
+
+In the same scheduler session, a manual run (`airflow dags trigger --logical-date`) for
+2025-12-30, also before that start date, loads that day's two customers written below: with
+catch-up off the DAGs have no start date, so Airflow gives a manual run of any date its
+tasks (before, it gave it none and the run succeeded having loaded nothing)."""
 
 from __future__ import annotations
 
@@ -23,13 +28,23 @@ from tests.pg import create_database, drop_database
 pytestmark = pytest.mark.slow
 AIRFLOW = [sys.executable, "-m", "airflow"]
 DAY = "2025-12-31"
+TRIGGER_DAY = "2025-12-30"
+CUSTOMERS = (
+    "customer_id;company_name;siren;vat_number;address;postal_code;city;country;phone;"
+    "email;website;created_at;updated_at;is_deleted\n"
+    "CLI1;Boulangerie Martin;;;;;Lyon;FR;;;;05/01/2025 10:00:00;05/01/2025 10:00:00;0\n"
+    "CLI2;Transports Lefèvre;;;;;Nantes;FR;;;;05/01/2025 10:00:00;05/01/2025 10:00:00;0\n"
+)
 
 
-def test_a_backfill_before_the_start_date_loads_under_the_scheduler(tmp_path):
+def test_a_backfill_and_a_manual_run_before_the_start_date_load_under_the_scheduler(tmp_path):
     landing = tmp_path / "landing"
     target = landing / "erp" / "subscriptions" / DAY / "subscriptions.csv"
     target.parent.mkdir(parents=True)
     shutil.copyfile(FIXTURES / "erp" / "subscriptions.csv", target)
+    customers = landing / "erp" / "customers" / TRIGGER_DAY / "customers.csv"
+    customers.parent.mkdir(parents=True)
+    customers.write_text(CUSTOMERS, encoding="utf-8")
     uri = create_database("salesdw_backfill")
     port = _free_port()
     env = airflow_env(tmp_path, uri, port, landing)
@@ -88,6 +103,30 @@ def test_a_backfill_before_the_start_date_loads_under_the_scheduler(tmp_path):
             "and ti.task_id = 'load_subscriptions'"
         )
         assert tasks == [("load_subscriptions", "success")]
+
+        airflow(
+            "dags",
+            "trigger",
+            "ingest_erp",
+            "--run-id",
+            "manual_history",
+            "--logical-date",
+            f"{TRIGGER_DAY}T00:00:00+00:00",
+        )
+        manual_run = "select state from dag_run where run_id = 'manual_history'"
+        _wait(
+            "the manual run to finish",
+            lambda: meta(manual_run) in ([("success",)], [("failed",)]),
+            600,
+            processes,
+        )
+        assert meta(manual_run) == [("success",)]
+        manual_tasks = meta(
+            "select task_id, state from task_instance where run_id = 'manual_history' "
+            "and task_id in ('load_customers', 'load_subscriptions') order by task_id"
+        )
+        # the day has customers only: subscriptions skip (no new rows), customers load
+        assert manual_tasks == [("load_customers", "success"), ("load_subscriptions", "skipped")]
     finally:
         for proc, _, _ in processes:
             if proc.poll() is None:
@@ -104,3 +143,6 @@ def test_a_backfill_before_the_start_date_loads_under_the_scheduler(tmp_path):
         assert con.execute(
             "select _extract_date::varchar, count(*) from raw.erp__subscriptions group by 1"
         ).fetchall() == [(DAY, 3)]
+        assert con.execute(
+            "select _extract_date::varchar, count(*) from raw.erp__customers group by 1"
+        ).fetchall() == [(TRIGGER_DAY, 2)]
