@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import duckdb
 from dbt.cli.main import dbtRunner
 
+from salesdw import progress
 from salesdw.config import Settings
 from salesdw.warehouse import connect, insert_rows, now
 
@@ -77,7 +78,10 @@ def dbt_build(
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     step = DbtStep(args=tuple(selection))
     began = time.perf_counter()
-    result = dbtRunner().invoke(dbt_args(settings, "build", *selection))
+    progress.emit("dbt", f"{step_name}: dbt build started", step=step_name)
+    result = dbtRunner(callbacks=[_node_counter(step_name)]).invoke(
+        dbt_args(settings, "build", *selection)
+    )
     step.seconds = time.perf_counter() - began
     if result.exception is not None:
         raise BuildError(f"dbt build {' '.join(selection)} could not run: {result.exception}")
@@ -89,6 +93,7 @@ def dbt_build(
         if status in ("error", "fail"):
             failures.append(f"{node_result.node.name}: {node_result.message}")
     log.info(step.render())
+    progress.emit("dbt", f"{step_name}: {step.render()}", step=step_name)
     if failures:
         raise BuildError(
             f"dbt build {' '.join(selection)} failed ({len(failures)}): "
@@ -96,6 +101,29 @@ def dbt_build(
             + f" (dbt log in {settings.logs_dir / 'dbt'})"
         )
     return step
+
+
+def _node_counter(step_name: str):
+    """A dbt callback that reports, every few seconds, how many of the run's nodes are done
+    (dbt's own start lines carry the run's total)."""
+    throttle = progress.Throttle(5.0)
+    counts = {"done": 0, "total": 0}
+
+    def on_event(event) -> None:
+        name = event.info.name
+        if name == "LogStartLine":
+            counts["total"] = max(counts["total"], event.data.total)
+        elif name == "NodeFinished":
+            counts["done"] += 1
+            if throttle.ready():
+                progress.emit(
+                    "dbt",
+                    f"{step_name}: {counts['done']} of {counts['total'] or '?'} dbt nodes done",
+                    step=step_name,
+                    **counts,
+                )
+
+    return on_event
 
 
 def record_results(settings: Settings, dag_run_id: str, step: str, results) -> None:

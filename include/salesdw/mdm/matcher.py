@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from salesdw import progress
 from salesdw.mdm import engine, names, review
 from salesdw.mdm.config import MatchConfig
 
@@ -67,11 +68,13 @@ def match(
         engine.candidate_pairs_sql("m_block_keys", "m_block_sizes", config.max_block_size),
     )
     _add_override_pairs(con, overrides)
+    progress.emit("master_data", _blocking_line(con))
     for column in engine.tf_columns(config):
         engine.run_sql(con, f"tf_{column}", engine.term_frequencies_sql(column, "m_records"))
     engine.run_sql(con, "m_scored", engine.scored_pairs_sql(config, "m_pairs", "m_records"))
 
     n_records = con.execute("select count(*) from m_records").fetchone()[0]
+    progress.emit("master_data", "master data: pairs scored; clustering")
     links, hard, soft = _links(con, config)
     outcome = engine.cluster(n_records, links, hard, soft, config.ambiguity_margin)
     # records that hold only a name are linked by it, against the clients the other links made
@@ -94,6 +97,13 @@ def match(
     )
     log.info("matching: %s", stats)
     return stats
+
+
+def _blocking_line(con: duckdb.DuckDBPyConnection) -> str:
+    records, pairs = con.execute(
+        "select (select count(*) from m_records), (select count(*) from m_pairs)"
+    ).fetchone()
+    return f"master data: {records:,} records blocked into {pairs:,} candidate pairs; scoring"
 
 
 def _add_override_pairs(con: duckdb.DuckDBPyConnection, overrides: tuple[Override, ...]) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from salesdw import progress
 from salesdw.mdm import ids, matcher, state
 from salesdw.mdm.config import MatchConfig
 
@@ -50,6 +51,11 @@ def run_master_data(warehouse: Path | str, config: MatchConfig | None = None) ->
         run_id = state.next_run_id(con)
         log.info("master data run %s: %s, config %s", run_id, warehouse, config.source)
         match_stats = matcher.match(con, RECORDS, config, overrides)
+        progress.emit(
+            "master_data",
+            f"master data: {match_stats.clusters:,} clients from {match_stats.records:,} "
+            "records; assigning stable ids",
+        )
         id_stats = ids.assign(con, run_id)
         outcomes = dict(
             con.execute(
@@ -90,6 +96,11 @@ def run_master_data(warehouse: Path | str, config: MatchConfig | None = None) ->
         seconds=(finished - started).total_seconds(),
     )
     log.info("master data run %s done: %s", run_id, result)
+    progress.emit(
+        "master_data",
+        f"master data: {id_stats.clients:,} clients ({id_stats.created:,} new, "
+        f"{id_stats.merged:,} merged, {id_stats.split:,} split) in {result.seconds:.0f} s",
+    )
     return result
 
 

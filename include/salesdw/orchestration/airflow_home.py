@@ -10,6 +10,7 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from salesdw.config import Settings
@@ -80,15 +81,27 @@ def airflow_python(
     landing: str | None,
     log_path: Path,
     extra_env: dict[str, str] | None = None,
+    while_running: Callable[[], None] | None = None,
 ) -> int:
     """Run ``python -m module args`` with this home's Airflow environment (plus
-    ``extra_env``); output to a log."""
+    ``extra_env``); output to a log. ``while_running`` is called about twice a second until
+    the process ends (to show its progress)."""
     ensure_airflow_home(settings)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("a", encoding="utf-8") as fh:
-        return subprocess.call(
+        proc = subprocess.Popen(
             [sys.executable, "-m", module, *args],
             env={**airflow_env(settings, landing), **(extra_env or {})},
             stdout=fh,
             stderr=subprocess.STDOUT,
         )
+        while True:
+            try:
+                return proc.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                if while_running is not None:
+                    while_running()
+            except BaseException:
+                proc.terminate()  # Ctrl-C: stop the runner too, then say so
+                proc.wait()
+                raise

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import sys
 
+from salesdw import progress
 from salesdw.config import Settings
 from salesdw.orchestration.names import INGEST_DAG_IDS as DAG_IDS
 from salesdw.orchestration.names import TRANSFORM_DAG_ID
@@ -39,29 +40,42 @@ def main(argv: list[str] | None = None) -> int:
     bag = DagBag(dag_folder=str(settings.dags_folder))
     if bag.import_errors:
         raise SystemExit(f"DAG import errors: {bag.import_errors}")
-    day = args.start
+    days = 1 if args.catch_up else (args.end - args.start).days + 1
+    planned = [
+        (dag_id, day, {"extract_from": args.start.isoformat()} if args.catch_up else None)
+        for day in (
+            [args.end]
+            if args.catch_up
+            else [args.start + dt.timedelta(days=i) for i in range(days)]
+        )
+        for dag_id in DAG_IDS
+    ]
+    if args.transform:
+        # scheduled on the raw assets; here one run catches up with the whole range
+        planned.append((TRANSFORM_DAG_ID, args.end, None))
     with open(args.result, "a", encoding="utf-8") as out:
-        if args.catch_up:
-            logical = dt.datetime.combine(args.end, dt.time(), tzinfo=dt.UTC)
-            for dag_id in DAG_IDS:
-                run = bag.get_dag(dag_id).test(
-                    logical_date=logical, run_conf={"extract_from": args.start.isoformat()}
-                )
-                _report(out, dag_id, args.end, run)
-            day = args.end + dt.timedelta(days=1)
-        while day <= args.end:
-            logical = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-            for dag_id in DAG_IDS:
-                run = bag.get_dag(dag_id).test(logical_date=logical)
-                _report(out, dag_id, day, run)
-            day += dt.timedelta(days=1)
-        if args.transform:
-            # scheduled on the raw assets; here one run catches up with the whole range
-            run = bag.get_dag(TRANSFORM_DAG_ID).test(
-                logical_date=dt.datetime.combine(args.end, dt.time(), tzinfo=dt.UTC)
+        for index, (dag_id, day, conf) in enumerate(planned, start=1):
+            what = f"{dag_id} {day}" if conf is None else f"{dag_id} {args.start} to {day}"
+            progress.emit(
+                "dag_run",
+                f"DAG run {index} of {len(planned)}: {what}",
+                done=index - 1,
+                total=len(planned),
             )
-            _report(out, TRANSFORM_DAG_ID, args.end, run)
+            logical = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+            run = bag.get_dag(dag_id).test(logical_date=logical, run_conf=conf)
+            _report(out, dag_id, day, run)
+            progress.emit(
+                "dag_run",
+                f"DAG run {index} of {len(planned)}: {what} {_state(run.state)}",
+                done=index,
+                total=len(planned),
+            )
     return 0
+
+
+def _state(value) -> str:
+    return str(value).rsplit(".", 1)[-1].lower()
 
 
 def _report(out, dag_id: str, day: dt.date, run) -> None:

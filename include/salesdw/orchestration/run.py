@@ -19,6 +19,8 @@ from salesdw.orchestration.names import (
     TRANSFORM_DAG_ID,
     dag_start_date,
 )
+from salesdw.orchestration.progress_view import ProgressView
+from salesdw.progress import PROGRESS_FILE_ENV
 from salesdw.reports.ingest import IngestSummary, ingest_summary
 from salesdw.reports.run_summary import transform_failure, warehouse_summary
 
@@ -118,6 +120,7 @@ def run_pipeline(
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     summary.log_path = settings.logs_dir / f"salesdw-run-{stamp}.log"
     result_path = settings.logs_dir / f"salesdw-run-{stamp}.jsonl"
+    progress_path = settings.logs_dir / f"salesdw-run-{stamp}.progress.jsonl"
     log.info(
         "running the ingestion DAGs through Airflow, %s to %s; output in %s",
         start,
@@ -136,23 +139,29 @@ def run_pipeline(
             start,
         )
         extra_env[START_DATE_ENV] = start.isoformat()
-    code = airflow_python(
-        settings,
-        "salesdw.orchestration.dagrun",
-        [
-            "--from",
-            start.isoformat(),
-            "--to",
-            end.isoformat(),
-            "--result",
-            str(result_path),
-            "--transform",
-            *(["--catch-up"] if catch_up else []),
-        ],
-        landing,
-        summary.log_path,
-        extra_env,
-    )
+    extra_env[PROGRESS_FILE_ENV] = str(progress_path)
+    view = ProgressView(progress_path)
+    try:
+        code = airflow_python(
+            settings,
+            "salesdw.orchestration.dagrun",
+            [
+                "--from",
+                start.isoformat(),
+                "--to",
+                end.isoformat(),
+                "--result",
+                str(result_path),
+                "--transform",
+                *(["--catch-up"] if catch_up else []),
+            ],
+            landing,
+            summary.log_path,
+            extra_env,
+            while_running=view.poll,
+        )
+    finally:
+        view.close()
     if result_path.exists():
         for line in result_path.read_text(encoding="utf-8").splitlines():
             run = json.loads(line)

@@ -12,7 +12,7 @@ import logging
 
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
-from salesdw import pipeline
+from salesdw import pipeline, progress
 from salesdw.build.dbt import BuildError
 from salesdw.build.steps import render_master_data
 from salesdw.config import Settings
@@ -63,10 +63,31 @@ def load_entity(source: str, entity: str, context: dict) -> dict:
         ],
     }
     log.info("%s__%s %s: %s", source, entity, extract_date, summary)
+    progress.emit(
+        "entity_loaded",
+        _loaded_line(source, entity, summary),
+        entity=f"{source}/{entity}",
+        rows_loaded=summary["rows_loaded"],
+        rows_quarantined=summary["rows_quarantined"],
+    )
     if summary["rows_loaded"] == 0:
         reason = "no file" if not outcomes else "no new rows"
         raise AirflowSkipException(f"{reason} for {source}__{entity} on {extract_date}")
     return summary
+
+
+def _loaded_line(source: str, entity: str, summary: dict) -> str:
+    """One line for a follower: the entity, its dates, the rows loaded and set aside."""
+    first, last = summary["extract_from"], summary["extract_date"]
+    dates = last if first == last else f"{first} to {last}"
+    line = (
+        f"{source}/{entity} {dates}: {summary['rows_loaded']:,} rows loaded, "
+        f"{summary['rows_quarantined']:,} quarantined, {len(summary['files'])} "
+        + ("file" if len(summary["files"]) == 1 else "files")
+    )
+    if summary["rejected"]:
+        line += f", {len(summary['rejected'])} rejected"
+    return line
 
 
 def _build_step(step: str, context: dict):
@@ -90,7 +111,11 @@ def master_data(context: dict) -> str:
 
 def publish(context: dict) -> str:
     """The publication gate for this DAG run; fails the task with the report if it blocked."""
+    progress.emit("gate", "gate: auditing the build (dbt results, GX suites, freshness)")
     try:
-        return pipeline.publish(Settings.from_env(), context["run_id"]).render()
+        report = pipeline.publish(Settings.from_env(), context["run_id"]).render()
     except pipeline.PublicationBlocked as exc:
+        progress.emit("gate", f"gate: {str(exc).splitlines()[0]}")
         raise AirflowFailException(str(exc)) from None
+    progress.emit("gate", f"gate: {report.splitlines()[0]}")
+    return report
