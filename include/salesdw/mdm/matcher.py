@@ -100,9 +100,9 @@ def match(
 
 
 def _blocking_line(con: duckdb.DuckDBPyConnection) -> str:
-    records, pairs = con.execute(
+    [(records, pairs)] = con.execute(
         "select (select count(*) from m_records), (select count(*) from m_pairs)"
-    ).fetchone()
+    ).fetchall()
     return f"master data: {records:,} records blocked into {pairs:,} candidate pairs; scoring"
 
 

@@ -66,11 +66,26 @@ def build_review_queue(con: duckdb.DuckDBPyConnection) -> None:
             where pairs.decision = 'near_miss' and l.cluster <> r.cluster
         ),
 
-        group_clients as (
-            select members.group_key, clustered.cluster, count(*) as records
+        group_members as (
+            select members.group_key, members.rid, clustered.cluster
             from m_name_group_members as members
             inner join clustered using (rid)
-            group by all
+        ),
+
+        largest_client as (
+            select group_key, max(records) as records
+            from (select group_key, cluster, count(*) as records from group_members group by all)
+            group by group_key
+        ),
+
+        -- the group's first record outside its anchor's client
+        other_record as (
+            select groups.group_key, min(members.rid) as rid
+            from m_name_groups as groups
+            inner join clustered as anchor on anchor.rid = groups.anchor
+            inner join group_members as members
+                on members.group_key = groups.group_key and members.cluster <> anchor.cluster
+            group by groups.group_key
         ),
 
         unlinked_groups as (
@@ -84,18 +99,12 @@ def build_review_queue(con: duckdb.DuckDBPyConnection) -> None:
                     || groups.spellings || ' spellings, ' || groups.systems || ' systems, '
                     || groups.established_clients || ' established clients'
                     as evidence,
-                groups.records - (
-                    select max(records) from group_clients
-                    where group_clients.group_key = groups.group_key
-                ) as records_affected
+                groups.records - largest_client.records as records_affected
             from m_name_groups as groups
             inner join clustered as anchor on anchor.rid = groups.anchor
-            inner join clustered as other on other.rid = (
-                select min(members.rid)
-                from m_name_group_members as members
-                inner join clustered using (rid)
-                where members.group_key = groups.group_key and clustered.cluster <> anchor.cluster
-            )
+            inner join other_record using (group_key)
+            inner join clustered as other on other.rid = other_record.rid
+            inner join largest_client using (group_key)
             where groups.decision <> 'grouped'
         ),
 
