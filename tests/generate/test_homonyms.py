@@ -1,4 +1,4 @@
-"""The generator's homonym rate is a parameter (issue 16): with rate r, each client takes
+"""The generator's homonym rate is a parameter: with rate r, each client takes
 an earlier client's name with probability r, and every other name is new."""
 
 from __future__ import annotations

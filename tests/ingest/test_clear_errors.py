@@ -1,8 +1,8 @@
 """Hostile files get a clear message naming the file, or load what can be loaded.
 
 Empty files, unusable headers, huge lines, a JSON Lines file cut mid-line, and line numbers
-after blank lines and quoted newlines (issue 14, section 7). Every expected line number
-below is counted by hand on the file written in the test.
+after blank lines and quoted newlines. Every expected line number below is counted by hand
+on the file written in the test.
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ def test_an_unknown_encoding_is_named(tmp_path, monkeypatch, landing):
 def test_a_rejected_file_is_retried_in_the_same_home_once_its_encoding_is_set(
     tmp_path, monkeypatch, landing
 ):
-    """Issue 14, section 5: the advice in the rejection works where it is given."""
+    """The advice in the rejection works where it is given."""
     from salesdw.reports.ingest import ingest_summary
 
     data = LEADS.encode("cp1252")

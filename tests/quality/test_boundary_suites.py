@@ -14,6 +14,7 @@ from salesdw import contract
 from salesdw.config import Settings
 from salesdw.connectors import LocalConnector
 from salesdw.ingest.loader import load_entity_day
+from salesdw.ingest.rule_results import rules_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DAY = dt.date(2026, 1, 5)
@@ -107,4 +108,8 @@ def test_there_is_one_suite_per_entity_named_after_it():
     assert set(suites) == {e.qualified_name for e in contract.all_entities()}
     customers = suites["erp__customers"]
     assert customers.name == "erp__customers"
-    assert len(customers.expectations) >= 3
+    # the boundary's checks of erp__customers: the contract rules the loader checks in SQL
+    # (missing_key on customer_id; unparseable_date and implausible_date on created_at and
+    # updated_at; unparseable_bool on is_deleted: 6) and its suite's expectations (none)
+    checks = rules_of(contract.entity("erp", "customers")) + customers.expectations
+    assert len(checks) >= 3

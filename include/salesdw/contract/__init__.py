@@ -1,8 +1,8 @@
 """The landing contract as code: sources, their file formats, entities and column rules.
 
 This module is the single description of what salesdw ingests (docs/extract-contract.md
-explains it in prose). The generator writes files that follow it, the loader derives its
-parsing and row rules from it, and the Great Expectations boundary suites are built from it.
+explains it in prose). The generator writes files that follow it, and the loader derives its
+parsing and row rules from it (ingest/parse.py: the one check of those rules).
 
 Logical column types:
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from salesdw.generate import identity as idn
+from salesdw.generate import addresses, identifiers, names, spelling
 from salesdw.generate.catalog import SEGMENTS
 from salesdw.generate.crm import crm_activity, lead
 from salesdw.generate.erp import quotes_and_orders, subscriptions
@@ -33,7 +33,7 @@ def make_clients(
     for i in range(n):
         if homonym_rate is None:
             # Some names are deliberately reused by another company; others collide by chance.
-            base = rng.choice(bases) if bases and rng.random() < 0.02 else idn.base_name(rng)
+            base = rng.choice(bases) if bases and rng.random() < 0.02 else names.base_name(rng)
         elif bases and rng.random() < homonym_rate:
             base = rng.choice(bases)
         else:
@@ -41,15 +41,15 @@ def make_clients(
         bases.append(base)
         foreign = rng.random() < 0.07
         if foreign:
-            country, currency, forms, cities = rng.choice(idn.FOREIGN)
+            country, currency, forms, cities = rng.choice(addresses.FOREIGN)
             legal_form, city = rng.choice(forms), rng.choice(cities)
             postcode, siren = str(rng.randint(10000, 99999)), ""
         else:
             country, currency = "FR", "EUR"
-            legal_form = rng.choice(idn.FR_LEGAL_FORMS)
-            city, postcode, _ = rng.choice(idn.CITIES)
-            siren = idn.make_siren(rng)
-        domain = idn.slug(base.replace(" et ", "-"))[:24] or "entreprise"
+            legal_form = rng.choice(names.FR_LEGAL_FORMS)
+            city, postcode, _ = rng.choice(addresses.CITIES)
+            siren = identifiers.make_siren(rng)
+        domain = spelling.slug(base.replace(" et ", "-"))[:24] or "entreprise"
         used_domains[domain] = used_domains.get(domain, 0) + 1
         if used_domains[domain] > 1:
             domain += str(used_domains[domain])
@@ -92,7 +92,7 @@ def make_clients(
             currency=currency,
             city=city,
             postcode=postcode,
-            street=f"{rng.randint(1, 180)} {rng.choice(idn.STREETS)}",
+            street=f"{rng.randint(1, 180)} {rng.choice(addresses.STREETS)}",
             phone=f"0{area[1]}{rng.randint(10_000_000, 99_999_999)}",
             segment=pick(rng, SEGMENTS),
             domain=f"{domain}.{tld}",
@@ -113,11 +113,11 @@ def _new_base_name(rng: random.Random, taken: dict[str, list[Client]]) -> str:
     """A name no client holds yet: redrawn, then made distinct by an invented word once the
     name space is crowded (large scales)."""
     for _ in range(20):
-        base = idn.base_name(rng)
+        base = names.base_name(rng)
         if base not in taken:
             return base
     while base in taken:
-        base = f"{base} {idn.invented_word(rng)}"
+        base = f"{base} {names.invented_word(rng)}"
     return base
 
 
@@ -184,19 +184,19 @@ def _record(
 
 def _erp_customer(world: World, rng: random.Random, client: Client, k: int) -> str:
     cid = f"CLI{len(world.versions.get('erp__customers', [])) + 1:06d}{'' if k == 0 else 'B'}"
-    name, messiness = idn.spell(rng, client.base, client.legal_form, "erp")
+    name, messiness = spelling.spell(rng, client.base, client.legal_form, "erp")
     siren, siren_status = client.siren, "valid"
     if not client.siren:
         siren_status = "n/a"
     else:
         roll = rng.random()
         if roll < 0.07:
-            siren, siren_status = idn.corrupt_siren(rng, client.siren), "wrong"
+            siren, siren_status = identifiers.corrupt_siren(rng, client.siren), "wrong"
         elif roll < 0.15:
             siren, siren_status = "", "missing"
     if siren and rng.random() < 0.3:
         siren = f"{siren[:3]} {siren[3:6]} {siren[6:]}"
-    vat = idn.fr_vat(client.siren) if client.siren and rng.random() < 0.7 else ""
+    vat = identifiers.fr_vat(client.siren) if client.siren and rng.random() < 0.7 else ""
     created = client.acquired_at - dt.timedelta(days=rng.randint(0, 20))
     row = {
         "customer_id": cid,
@@ -207,7 +207,7 @@ def _erp_customer(world: World, rng: random.Random, client: Client, k: int) -> s
         "postal_code": client.postcode,
         "city": client.city,
         "country": client.country,
-        "phone": idn.phone_variant(rng, client.phone),
+        "phone": spelling.phone_variant(rng, client.phone),
         "email": f"compta@{client.domain}" if rng.random() < 0.6 else "",
         "website": f"www.{client.domain}" if rng.random() < 0.3 else "",
         "created_at": created,
@@ -215,7 +215,7 @@ def _erp_customer(world: World, rng: random.Random, client: Client, k: int) -> s
     }
     world.add("erp__customers", created, dict(row))
     if rng.random() < 0.05:  # the billing address changes once
-        moved = dict(row, address=f"{rng.randint(1, 180)} {rng.choice(idn.STREETS)}")
+        moved = dict(row, address=f"{rng.randint(1, 180)} {rng.choice(addresses.STREETS)}")
         world.add(
             "erp__customers",
             ts(day_of(created) + dt.timedelta(days=rng.randint(30, 900)), rng),
@@ -241,7 +241,7 @@ def _crm_account(
     world: World, rng: random.Random, client: Client, k: int
 ) -> tuple[str, dt.datetime] | None:
     aid = f"001A{len(world.source_records) + 1:07d}"
-    name, messiness = idn.spell(rng, client.base, client.legal_form, "crm")
+    name, messiness = spelling.spell(rng, client.base, client.legal_form, "crm")
     created = client.acquired_at - dt.timedelta(days=rng.randint(0, 180))
     if k == 1:
         created += dt.timedelta(days=rng.randint(30, 400))
@@ -261,7 +261,7 @@ def _crm_account(
         )
         if rng.random() < 0.75
         else "",
-        "phone": idn.phone_variant(rng, client.phone) if rng.random() < 0.7 else "",
+        "phone": spelling.phone_variant(rng, client.phone) if rng.random() < 0.7 else "",
         "billing_street": client.street if rng.random() < 0.6 else "",
         "billing_postal_code": client.postcode if rng.random() < 0.7 else "",
         "billing_city": client.city.upper() if rng.random() < 0.3 else client.city,
@@ -338,17 +338,17 @@ def _crm_account(
 def _contact(
     world: World, rng: random.Random, client: Client, account_id: str, at: dt.datetime
 ) -> None:
-    first, last = rng.choice(idn.FIRST_NAMES), rng.choice(idn.SURNAMES)
-    domain = client.domain if rng.random() < 0.85 else rng.choice(idn.FREE_MAIL_DOMAINS)
+    first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.SURNAMES)
+    domain = client.domain if rng.random() < 0.85 else rng.choice(addresses.FREE_MAIL_DOMAINS)
     cid = f"003C{len(world.versions.get('crm__contacts', [])) + 1:07d}"
     row = {
         "contact_id": cid,
         "account_id": account_id,
         "first_name": first,
         "last_name": last,
-        "email": f"{idn.slug(first)}.{idn.slug(last)}@{domain}",
-        "phone": idn.phone_variant(rng, client.phone),
-        "job_title": rng.choice(idn.JOB_TITLES),
+        "email": f"{spelling.slug(first)}.{spelling.slug(last)}@{domain}",
+        "phone": spelling.phone_variant(rng, client.phone),
+        "job_title": rng.choice(names.JOB_TITLES),
         "is_deleted": False,
     }
     world.add("crm__contacts", at, row)
@@ -364,9 +364,9 @@ def _support_org(
     world: World, rng: random.Random, client: Client, erp_ids: list[str]
 ) -> tuple[str, dt.datetime, str] | None:
     oid = str(360000 + len(world.source_records))
-    name, messiness = idn.spell(rng, client.base, client.legal_form, "support")
+    name, messiness = spelling.spell(rng, client.base, client.legal_form, "support")
     free = rng.random() < 0.25
-    domains = [rng.choice(idn.FREE_MAIL_DOMAINS)] if free else [client.domain]
+    domains = [rng.choice(addresses.FREE_MAIL_DOMAINS)] if free else [client.domain]
     created = client.acquired_at + dt.timedelta(days=rng.randint(1, 60))
     if created >= world.horizon:
         return None  # the client has not contacted support yet

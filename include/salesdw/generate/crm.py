@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from salesdw.generate import identity as idn
+from salesdw.generate import addresses, spelling
 from salesdw.generate.catalog import (
     COMPETITORS,
     CRM_STAGES,
@@ -218,14 +218,14 @@ def lead(
 ) -> None:
     lead_id = f"00Q{len(world.versions.get('crm__leads', [])) + 1:08d}"
     created = client.acquired_at - dt.timedelta(days=rng.randint(10, 200))
-    name, _ = idn.spell(rng, client.base, client.legal_form, "crm")
+    name, _ = spelling.spell(rng, client.base, client.legal_form, "crm")
     owner = rng.choice(active_reps(world, created, ("SDR", "MDR", "AE")))
     row = {
         "lead_id": lead_id,
         "company_name": name,
         "email": f"contact@{client.domain}"
         if rng.random() < 0.7
-        else f"{idn.slug(client.base)[:10]}@{rng.choice(idn.FREE_MAIL_DOMAINS)}",
+        else f"{spelling.slug(client.base)[:10]}@{rng.choice(addresses.FREE_MAIL_DOMAINS)}",
         "source_channel": rng.choice(LEAD_CHANNELS),
         "status": "new",
         "disqualification_reason": "",

@@ -22,7 +22,7 @@ from operator import itemgetter
 from salesdw import contract
 from salesdw.contract import Entity
 from salesdw.generate.formats import value_formatter
-from salesdw.generate.identity import FastRandom
+from salesdw.generate.randomness import FastRandom
 
 FAULT_SHARE = 0.005
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from salesdw.generate import identity as idn
+from salesdw.generate import names, spelling
 from salesdw.generate.catalog import TEAMS
 from salesdw.generate.model import Rep, World, add_months, month_end, pick, ts
 
@@ -15,8 +15,8 @@ def make_reps(world: World, rng: random.Random, scale: int) -> None:
     window_start = dt.datetime.combine(world.start, dt.time())
     used_emails: dict[str, int] = {}
     for i in range(n):
-        first, last = rng.choice(idn.FIRST_NAMES), rng.choice(idn.SURNAMES)
-        local = f"{idn.slug(first)}.{idn.slug(last)}"
+        first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.SURNAMES)
+        local = f"{spelling.slug(first)}.{spelling.slug(last)}"
         used_emails[local] = used_emails.get(local, 0) + 1
         if used_emails[local] > 1:
             local += str(used_emails[local])

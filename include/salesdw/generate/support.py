@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from salesdw.generate import identity as idn
+from salesdw.generate import names, spelling
 from salesdw.generate.catalog import (
     SLA_MINUTES,
     SURVEY_COMMENTS,
@@ -27,7 +27,7 @@ def support_activity(
             domain,
             created + dt.timedelta(days=rng.randrange(span_days), hours=rng.randint(0, 9)),
         )
-    respondents = [f"{idn.slug(rng.choice(idn.FIRST_NAMES))}@{domain}" for _ in range(2)]
+    respondents = [f"{spelling.slug(rng.choice(names.FIRST_NAMES))}@{domain}" for _ in range(2)]
     for _ in range(int(span_days / 180 * rng.uniform(0.3, 1.5))):
         at = created + dt.timedelta(days=rng.randrange(span_days), hours=rng.randint(0, 9))
         who = rng.choice(respondents)
@@ -85,7 +85,7 @@ def _ticket(
     row = {
         "ticket_id": tid,
         "organization_id": org_id,
-        "requester_email": f"{idn.slug(rng.choice(idn.FIRST_NAMES))}@{domain}",
+        "requester_email": f"{spelling.slug(rng.choice(names.FIRST_NAMES))}@{domain}",
         "subject": rng.choice(
             (
                 "Impossible de se connecter",

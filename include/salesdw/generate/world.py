@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from salesdw.generate import identity as idn
+from salesdw.generate import randomness
 from salesdw.generate.clients import client_life, make_clients
 from salesdw.generate.erp import erp_reference_data
 from salesdw.generate.model import World
@@ -24,7 +24,7 @@ __all__ = ["World", "build_world"]
 def build_world(
     scale: int, start: dt.date, days: int, seed: int, homonym_rate: float | None = None
 ) -> World:
-    rng = idn.FastRandom(seed)
+    rng = randomness.FastRandom(seed)
     history_start = dt.date(start.year - 3, start.month, 1)
     world = World(start=start, days=days, history_start=history_start)
     make_reps(world, rng, scale)

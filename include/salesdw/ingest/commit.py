@@ -1,7 +1,7 @@
 """Commit a checked batch: in one transaction, the good rows to ``raw.<source>__<entity>``,
-the broken values to ``raw.quarantine``, new drift columns to ``raw.schema_drift``, the
-boundary suite's results to ``audit.validation_results`` and one row per file to
-``raw.load_log``.
+the broken values to ``raw.quarantine``, new drift columns to ``raw.schema_drift``, each
+contract rule's result and the boundary suite's to ``audit.validation_results`` and one row
+per file to ``raw.load_log``.
 
 Should that transaction fail, every file is retried in a transaction of its own, so that
 one file can never hold back the others. A transaction only ever holds whole files.
@@ -18,6 +18,7 @@ from salesdw.connectors.base import NotLoaded
 from salesdw.contract import Entity
 from salesdw.ingest import ties
 from salesdw.ingest.batch import Batch, FileOutcome, LandedItem
+from salesdw.ingest.rule_results import rule_results
 from salesdw.quality import boundary, gx
 from salesdw.warehouse import (
     LOAD_LOG_TYPES,
@@ -66,6 +67,7 @@ def _write(batch: Batch, items: list[LandedItem], validation: Future) -> None:
     """The batch in one transaction, or file by file if that fails."""
     con = batch.con
     _set_outcomes(batch, items)
+    rules = rule_results(con, batch.entity)
     con.execute(
         "create or replace temp table _batch_files (file varchar, sha256 varchar, "
         "extract_date date)"
@@ -88,12 +90,12 @@ def _write(batch: Batch, items: list[LandedItem], validation: Future) -> None:
         with transaction(con):
             _insert_files(batch, items)
             ties.record(batch, where["extract_date"])
-            gx.record(con, validation.result(), **where)
+            gx.record(con, rules + validation.result(), **where)
     except Exception as exc:
         if len(items) == 1:
             raise
         log.warning("%s: batch commit failed (%s); committing file by file", batch.batch_id, exc)
-        results = validation.result()
+        results = rules + validation.result()
         failed = []
         for item in items:
             try:

@@ -79,8 +79,9 @@ def parse_expression(col: Column, fmt: SourceFormat) -> str:
     raise ValueError(f"no parser for type {col.type!r} of column {name}")
 
 
-def violation_expression(col: Column, fmt: SourceFormat, is_key: bool) -> str:
-    """The first rule this column's value breaks, as a struct, or null when it is fine."""
+def column_checks(col: Column, fmt: SourceFormat, is_key: bool) -> list[tuple[str, str]]:
+    """The contract's rules for this column, in the order they are checked: each rule with
+    the SQL condition that is true when the column's value breaks it."""
     name, text = col.name, _text(col.name)
     parsed = parse_expression(col, fmt)
     checks: list[tuple[str, str]] = []
@@ -144,6 +145,12 @@ def violation_expression(col: Column, fmt: SourceFormat, is_key: bool) -> str:
                 f"and {EXTRACT_DATE} + interval {future} year",
             )
         )
+    return checks
+
+
+def violation_expression(col: Column, fmt: SourceFormat, is_key: bool) -> str:
+    """The first rule this column's value breaks, as a struct, or null when it is fine."""
+    name, checks = col.name, column_checks(col, fmt, is_key)
     if not checks:
         return "null"
     whens = " ".join(
@@ -164,11 +171,9 @@ def clip_sql(text: str) -> str:
 
 
 def checked_select(entity: Entity, fmt: SourceFormat, landed_table: str) -> str:
-    """One row per landed record: typed columns, the text of each column whose typing can
-    fail (``<column>__text``, for the boundary suites), the list of broken values, and the
+    """One row per landed record: typed columns, the list of broken values, and the
     record's file, line, original content and drift columns."""
     parsed = [f"{parse_expression(c, fmt)} as {c.name}" for c in entity.columns]
-    parsed += [f"{_text(c.name)} as {c.name}__text" for c in entity.columns if c.type != "string"]
     key = set(entity.key)
     violations = ", ".join(violation_expression(c, fmt, c.name in key) for c in entity.columns)
     # a JSON Lines line that is no object breaks one rule, the line's, and no column's

@@ -1,8 +1,9 @@
 """Run an entity's boundary suite on a landed batch (``expectations/boundary_suites.py``).
 
-The loader types and checks a batch in SQL (ingest/parse.py); GX validates the same batch
-independently, and the loader keeps every result in ``audit.validation_results`` (quality/gx.py).
-Each entity's suite and validation definition are registered once per process.
+The loader types a batch and checks the contract's row rules in SQL (ingest/parse.py); GX
+validates what those rules do not (the suites' cross-column expectations), and the loader
+keeps both kinds of result in ``audit.validation_results`` (quality/gx.py). Each entity's
+suite and validation definition are registered once per process.
 """
 
 from __future__ import annotations
@@ -42,25 +43,22 @@ def _validator_parts(qualified_name: str):
 
 
 def batch_frame(con, entity: Entity):
-    """The typed columns of ``_checked`` and, for each column whose typing can fail,
-    ``<column>__unparsed``: its text where the typed value is null (else null)."""
+    """The typed columns of ``_checked``, decimals as doubles, for the rows that are records."""
     typed = ", ".join(
         f"cast({col.name} as double) as {col.name}" if col.type == "decimal" else col.name
         for col in entity.columns
     )
-    unparsed = "".join(
-        f", case when {col.name} is null then {col.name}__text end as {col.name}__unparsed"
-        for col in entity.columns
-        if col.type != "string"
-    )
     # a broken JSON Lines line is no record: it is quarantined whole, not validated
-    return con.execute(f"select {typed}{unparsed} from _checked where _broken is null").df()
+    return con.execute(f"select {typed} from _checked where _broken is null").df()
 
 
 def validate_frame(entity: Entity, frame) -> list[gx.CheckResult]:
     """Validate a batch frame (see ``batch_frame``) with the entity's suite. Pure pandas and
     GX: the loader runs it in a thread while DuckDB writes the batch."""
-    validation = _validator_parts(entity.qualified_name).run(
+    definition = _validator_parts(entity.qualified_name)
+    if not definition.suite.expectations:
+        return []
+    validation = definition.run(
         batch_parameters={"dataframe": frame}, result_format=gx.RESULT_FORMAT
     )
     out = gx.results_of(validation, entity.qualified_name)
