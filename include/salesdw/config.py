@@ -31,6 +31,12 @@ class Settings:
     """The most a ``.csv.gz`` / ``.jsonl.gz`` extract may decompress to
     (``SALESDW_MAX_DECOMPRESSED_BYTES``, default 2 GiB): beyond, it is rejected unread, as a
     possible gzip bomb."""
+    memory_limit: str = ""
+    """What each DuckDB connection that builds the warehouse (loads, dbt, master data) may
+    hold in memory before it spills to ``duckdb_temp_dir`` (``SALESDW_MEMORY_LIMIT``, in
+    DuckDB's units, e.g. ``8GiB``; default: a third of this machine's memory, see
+    ``default_memory_limit``). DuckDB's own default, 80% of the memory, lets one step take
+    the whole machine."""
     dbt_project_dir: Path = PROJECT_ROOT / "dbt_project"
     """The dbt project the transform builds (``SALESDW_DBT_PROJECT_DIR``)."""
     freshness_max_days: int = 3
@@ -68,6 +74,7 @@ class Settings:
             crm_encoding=env.get("SALESDW_CRM_ENCODING", "utf-8"),
             support_encoding=env.get("SALESDW_SUPPORT_ENCODING", "utf-8"),
             max_decompressed_bytes=int(env.get("SALESDW_MAX_DECOMPRESSED_BYTES", str(2 * 1024**3))),
+            memory_limit=env.get("SALESDW_MEMORY_LIMIT") or default_memory_limit(),
             dbt_project_dir=Path(
                 env.get("SALESDW_DBT_PROJECT_DIR") or PROJECT_ROOT / "dbt_project"
             ).resolve(),
@@ -89,6 +96,11 @@ class Settings:
             "crm": self.crm_encoding,
             "support": self.support_encoding,
         }.get(source, "utf-8")
+
+    @property
+    def duckdb_temp_dir(self) -> Path:
+        """Where DuckDB spills what does not fit in ``memory_limit``."""
+        return self.home / "tmp" / "duckdb"
 
     @property
     def warehouse_path(self) -> Path:
@@ -130,3 +142,13 @@ class Settings:
     def dags_folder(self) -> Path:
         """The DAG files Airflow parses."""
         return PROJECT_ROOT / "dags"
+
+
+def default_memory_limit() -> str:
+    """A third of the machine's physical memory, in whole GiB (at least 1 GiB): room for the
+    Airflow runner, dbt's Python side and the reader processes beside DuckDB."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "4GiB"
+    return f"{max(1, total // 3 // 1024**3)}GiB"

@@ -137,8 +137,17 @@ def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(settings.warehouse_path))
     con.execute("set TimeZone = 'UTC'")
+    limit_memory(con, settings)
     ensure_schema(con)
     return con
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Hold at most ``settings.memory_limit`` and spill the rest under the home
+    (SALESDW_MEMORY_LIMIT)."""
+    settings.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
+    con.execute("set memory_limit = ?", [settings.memory_limit])
+    con.execute("set temp_directory = ?", [str(settings.duckdb_temp_dir)])
 
 
 def connect_read_only(settings: Settings) -> duckdb.DuckDBPyConnection | None:

@@ -69,13 +69,22 @@ def dbt_args(settings: Settings, command: str, *selection: str) -> list[str]:
     ]
 
 
+def set_dbt_environment(settings: Settings) -> None:
+    """The variables dbt_project/profiles.yml reads: the home (so the warehouse file), and
+    DuckDB's memory limit and spill folder (SALESDW_MEMORY_LIMIT)."""
+    os.environ["SALESDW_HOME"] = str(settings.home)
+    os.environ["SALESDW_DUCKDB_MEMORY_LIMIT"] = settings.memory_limit
+    os.environ["SALESDW_DUCKDB_TEMP_DIR"] = str(settings.duckdb_temp_dir)
+    settings.duckdb_temp_dir.mkdir(parents=True, exist_ok=True)
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+
+
 def dbt_build(
     settings: Settings, *selection: str, dag_run_id: str = "manual", step_name: str = "dbt_build"
 ) -> DbtStep:
     """Run `dbt build` with `selection` on the warehouse of `settings`; every node's result
     goes to ``audit.dbt_results`` (the publication gate reads the tests there)."""
-    os.environ["SALESDW_HOME"] = str(settings.home)
-    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    set_dbt_environment(settings)
     step = DbtStep(args=tuple(selection))
     began = time.perf_counter()
     progress.emit("dbt", f"{step_name}: dbt build started", step=step_name)

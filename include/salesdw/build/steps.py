@@ -31,7 +31,7 @@ publishes only when all of them completed in the run."""
 
 def master_data(settings: Settings) -> MasterDataRun:
     """The master-data run on the build warehouse."""
-    return run_master_data(settings.warehouse_path)
+    return run_master_data(settings.warehouse_path, settings=settings)
 
 
 def render_master_data(run: MasterDataRun) -> str:

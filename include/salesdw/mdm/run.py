@@ -16,8 +16,10 @@ from pathlib import Path
 import duckdb
 
 from salesdw import progress
+from salesdw.config import Settings
 from salesdw.mdm import ids, matcher, state
 from salesdw.mdm.config import MatchConfig
+from salesdw.warehouse import limit_memory
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +41,17 @@ class MasterDataRun:
     seconds: float
 
 
-def run_master_data(warehouse: Path | str, config: MatchConfig | None = None) -> MasterDataRun:
-    """Match the current client records of `warehouse` and persist stable client ids."""
+def run_master_data(
+    warehouse: Path | str, config: MatchConfig | None = None, settings: Settings | None = None
+) -> MasterDataRun:
+    """Match the current client records of `warehouse` and persist stable client ids
+    (within the memory limit of ``settings``, when given)."""
     config = config or MatchConfig.load()
     started = dt.datetime.now()
     with duckdb.connect(str(warehouse)) as con:
         con.execute("set enable_progress_bar = false")  # logs, not a terminal
+        if settings is not None:
+            limit_memory(con, settings)
         _require_table(con, RECORDS, "run `dbt build --select +int_client_records_normalized`")
         overrides = read_overrides(con)
         state.ensure(con)
