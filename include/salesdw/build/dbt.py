@@ -102,7 +102,7 @@ def dbt_build(
         if status in ("error", "fail"):
             failures.append(f"{node_result.node.name}: {node_result.message}")
     log.info(step.render())
-    progress.emit("dbt", f"{step_name}: {step.render()}", step=step_name)
+    progress.emit("dbt", f"{step_name}: {step.render()}", step=step_name, final=True)
     if failures:
         raise BuildError(
             f"dbt build {' '.join(selection)} failed ({len(failures)}): "

@@ -107,6 +107,7 @@ def run_master_data(
         "master_data",
         f"master data: {id_stats.clients:,} clients ({id_stats.created:,} new, "
         f"{id_stats.merged:,} merged, {id_stats.split:,} split) in {result.seconds:.0f} s",
+        final=True,
     )
     return result
 
