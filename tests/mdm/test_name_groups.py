@@ -2,8 +2,9 @@
 
 A group is the records with the same sorted name words. It is linked when its name is
 spelled in at least 3 ways, or when its weight log2(0.9 * records / group size) reaches 8
-and no system writes it the same way more than twice; a name held by two established
-clients (a homonym) is never linked.
+and no system writes it the same way more than twice, unless the name has 4 words or more
+(`repeated_min_words`: a list that repeats a long name lists one place several times); a
+name held by two established clients (a homonym) is never linked.
 """
 
 from __future__ import annotations
@@ -122,6 +123,23 @@ def test_a_rare_name_links_two_name_only_records_and_a_category_does_not(tmp_pat
         ("name_group", "american", 4)
     ]
     assert queue[0][3].startswith("not_specific: 5 records, 1 spellings, 1 systems")
+
+
+def test_a_long_name_one_list_repeats_is_one_place_and_a_short_one_is_not(tmp_path):
+    # 1,200 firms + 3 + 3 = 1,206 records; one list writes each name the same way 3 times.
+    # "north side head start centre" (5 words): log2(0.9 * 1206 / 3) = 8.50 >= 8, written 3
+    # times > 2, but 5 words >= 4: linked. "thai kitchen" (2 words): the same weight and
+    # repeats, not linked.
+    long_name = [
+        name_only(f"support|organizations|L{i}", "centre head north side start") for i in range(3)
+    ]
+    short_name = [name_only(f"support|organizations|S{i}", "kitchen thai") for i in range(3)]
+    wh = Warehouse(tmp_path / "w.duckdb")
+    wh.records([*long_name, *short_name, *firms(1200)])
+    wh.run()
+    ids = wh.clients()
+    assert len({ids[r["record_key"]] for r in long_name}) == 1
+    assert len({ids[r["record_key"]] for r in short_name}) == 3
 
 
 def test_a_name_two_clients_hold_is_a_homonym_and_stays_apart(tmp_path):

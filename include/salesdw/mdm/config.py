@@ -56,6 +56,7 @@ class NameRules:
     min_weight: float
     min_spellings: int
     max_repeats: int
+    repeated_min_words: int
     lone_min_words: int
     lone_min_weight: float
     lone_margin: float
@@ -69,6 +70,7 @@ class NameRules:
             min_weight=float(groups["min_weight"]),
             min_spellings=int(groups["min_spellings"]),
             max_repeats=int(groups["max_repeats"]),
+            repeated_min_words=int(groups.get("repeated_min_words", 0)),
             lone_min_words=int(lone["min_words"]),
             lone_min_weight=float(lone["min_name_weight"]),
             lone_margin=float(lone["margin"]),

@@ -122,7 +122,12 @@ def name_group_links(
                 when groups.established_clients > 1 then 'homonym'
                 when groups.spellings >= {int(names.min_spellings)} then 'grouped'
                 when groups.weight >= {float(names.min_weight)}
-                    and repeats.max_repeats <= {int(names.max_repeats)} then 'grouped'
+                    and (
+                        repeats.max_repeats <= {int(names.max_repeats)}
+                        or ({int(names.repeated_min_words)} > 0 and len(string_split(
+                            split_part(groups.group_key, ' | ', 1), ' '
+                        )) >= {int(names.repeated_min_words)})
+                    ) then 'grouped'
                 else 'not_specific'
             end as decision
         from groups
