@@ -349,3 +349,46 @@ def test_metricflow_gives_the_ground_truth_counts(generated, tmp_path):
         int(float(row["repeat_slippers"])),
         int(float(row["orphaned_accounts"])),
     ) == (len(slips), sum(n >= 2 for n in slips), len(orphans))
+
+
+@pytest.mark.slow
+def test_quota_attainment_holds_together_and_metricflow_reads_it(generated, tmp_path):
+    """rpt_quota_attainment on the 14 generated days (its arithmetic is the dbt unit test
+    `quota_attainment_by_hand`): one row per month employed for each rep with a quota, the
+    quota prorated never above the monthly one, only the as-of month incomplete, every won
+    amount the forecast mart's actual; and MetricFlow's quota_attainment is Σ won / Σ quota
+    of those rows."""
+    _, con, _ = generated
+    [(as_of_month,)] = con.execute("select as_of_month from intermediate.int_as_of").fetchall()
+    reps_with_quota = con.execute(
+        "select count(*) from marts.dim_sales_reps where monthly_quota is not null"
+    ).fetchone()[0]
+    assert reps_with_quota > 0
+    rows = con.execute(
+        "select count(distinct crm_user_id), count(*) filter (where quota_amount > monthly_quota), "
+        "count(*) filter (where not is_complete and month <> ?), "
+        "count(*) filter (where is_complete and month = ?) from marts.rpt_quota_attainment",
+        [as_of_month, as_of_month],
+    ).fetchone()
+    assert rows == (reps_with_quota, 0, 0, 0)
+    [(unmatched,)] = con.execute(
+        """
+        select count(*) from marts.rpt_quota_attainment as quota
+        left join marts.rpt_forecast_accuracy as forecast
+            on forecast.owner_crm_user_id = quota.crm_user_id and forecast.month = quota.month
+            and forecast.team <> 'all'
+        where quota.won_amount <> coalesce(forecast.actual_amount, 0)
+        """
+    ).fetchall()
+    assert unmatched == 0
+    [(won, quota)] = con.execute(
+        "select sum(won_amount), sum(quota_amount) from marts.rpt_quota_attainment"
+    ).fetchall()
+    [(path,)] = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    home = tmp_path / "home"
+    (home / "warehouse").mkdir(parents=True)
+    shutil.copyfile(path, home / "warehouse" / "salesdw.duckdb")
+    (row,) = mf_query(PROJECT_ROOT / "dbt_project", home, "quota_attainment", tmp_path)
+    assert round(float(row["quota_attainment"]), 6) == round(float(won) / float(quota), 6)

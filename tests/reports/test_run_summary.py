@@ -53,6 +53,12 @@ create table marts.rpt_rep_turnover as select * from (values
     (2025, 0.17, 365, false, 0.17),
     (2026, 0.1333, 30, true, 1.6218)
 ) as t(year, turnover_rate, days_observed, is_partial_year, annualised_turnover_rate);
+create table marts.rpt_quota_attainment as select * from (values
+    (date '2025-12-01', 'R1', 30000.00, 30000.00, true),
+    (date '2025-12-01', 'R2', 20000.00, 15000.00, true),
+    (date '2026-01-01', 'R1', 9677.42, 1000.00, false),
+    (date '2026-01-01', 'R2', 6451.61, 2225.81, false)
+) as t(month, crm_user_id, quota_amount, won_amount, is_complete);
 create table marts.rpt_cac_by_segment as select * from (values
     (date '2025-12-01', 'all', 'smb', 9, 999.00),
     (date '2026-01-01', 'all', 'all', 5, 320.00),
@@ -74,6 +80,7 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_referential_integrity",
     "marts.rpt_rep_turnover",
     "marts.rpt_cac_by_segment",
+    "marts.rpt_quota_attainment",
 }
 
 
@@ -105,6 +112,14 @@ def test_current_and_past_due_pipeline_apart_and_incomplete_rates_marked(con):
         "Rep turnover 2026: 13.3% over 30 days (partial year), annualised 162.2% "
         "(marts.rpt_rep_turnover)"
     ) in lines
+
+
+def test_quota_attainment_of_the_last_whole_month_and_the_current_one_to_date(con):
+    # December: 45,000 won of 50,000 = 90.0%; January to date: 3,225.81 of 16,129.03 = 20.0%
+    assert _sales_lines(con, PRESENT)[-1] == (
+        "Quota attainment 2025-12: 90.0% (45,000 won of 50,000 quota, 2 reps); 2026-01 to "
+        "date: 20.0% (month not over) (marts.rpt_quota_attainment)"
+    )
 
 
 def test_each_segment_reads_its_own_cac(con):

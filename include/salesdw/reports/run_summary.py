@@ -279,4 +279,26 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
                 else _n(rate, ".1%")
             )
             lines.append(f"Rep turnover {year}: {label} (marts.rpt_rep_turnover)")
+    if "marts.rpt_quota_attainment" in present:
+        line = _quota_line(con.execute(sql["quota_attainment"]).fetchall())
+        if line:
+            lines.append(line)
     return lines
+
+
+def _quota_line(months: list[tuple]) -> str | None:
+    """The last whole month's attainment, and the as-of month's to date when it is not over."""
+    whole = next((m for m in months if m[5]), None)
+    current = months[0] if months and not months[0][5] else None
+    parts = []
+    if whole:
+        month, attainment, won, quota, reps, _ = whole
+        parts.append(
+            f"{month:%Y-%m}: {_n(attainment, '.1%')} ({_n(won)} won of {_n(quota)} quota, "
+            f"{reps} reps)"
+        )
+    if current:
+        parts.append(f"{current[0]:%Y-%m} to date: {_n(current[1], '.1%')} (month not over)")
+    if not parts:
+        return None
+    return f"Quota attainment {'; '.join(parts)} (marts.rpt_quota_attainment)"

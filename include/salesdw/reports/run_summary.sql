@@ -223,3 +223,17 @@ from audit.publications
 where dag_run_id = ? and status <> 'published'
 order by attempted_at desc
 limit 1;
+
+-- name: quota_attainment
+-- the two latest months: the as-of month is usually not over, so the last whole one is shown
+select
+    month,
+    sum(won_amount) / nullif(sum(quota_amount), 0) as attainment,
+    sum(won_amount) as won_amount,
+    sum(quota_amount) as quota_amount,
+    count(*) as reps,
+    bool_and(is_complete) as is_complete
+from marts.rpt_quota_attainment
+group by month
+order by month desc
+limit 2;
