@@ -36,8 +36,7 @@ def test_dbt_runs_under_the_same_limit(tmp_path, monkeypatch):
             settings,
             "show",
             "--inline",
-            "select current_setting('memory_limit') as m, "
-            "current_setting('temp_directory') as t",
+            "select current_setting('memory_limit') as m, current_setting('temp_directory') as t",
         )
     )
     assert shown.exception is None, shown.exception

@@ -27,7 +27,8 @@ out = {"errors": {k: str(v) for k, v in bag.import_errors.items()}, "dags": {}}
 for dag_id, dag in bag.dags.items():
     out["dags"][dag_id] = {
         "tags": sorted(dag.tags), "max_active_runs": dag.max_active_runs,
-        "start_tz": str(dag.start_date.tzinfo), "catchup": dag.catchup,
+        "start": str(dag.start_date), "catchup": dag.catchup,
+        "timetable_tz": str(getattr(dag.timetable, "timezone", None)),
         "doc": (dag.doc_md or "")[:3],
         "schedule": type(dag.timetable).__name__,
         "tasks": {t.task_id: {"retries": t.retries, "pool": t.pool,
@@ -51,12 +52,13 @@ print(json.dumps(sorted({m.split(".")[0] for m in set(sys.modules) - before})))
 """
 
 
-def _child(code: str, arg: str, tmp_path) -> str:
+def _child(code: str, arg: str, tmp_path, **extra_env: str) -> str:
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("SALESDW_DAG_")},
         "AIRFLOW_HOME": str(tmp_path / "airflow"),
         "SALESDW_HOME": str(tmp_path / "salesdw_home"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        **extra_env,
     }
     result = subprocess.run(
         [sys.executable, "-c", code, arg], env=env, capture_output=True, text=True, check=True
@@ -77,7 +79,7 @@ def test_dags_import_without_errors(dagbag):
 def test_transform_dag_shape(dagbag):
     dag = dagbag["dags"]["transform"]
     assert {"salesdw", "transform"} <= set(dag["tags"])
-    assert dag["max_active_runs"] == 1 and dag["start_tz"] == "UTC" and dag["doc"] == "## "
+    assert dag["max_active_runs"] == 1 and dag["start"] == "None" and dag["doc"] == "## "
     assert {t: v["upstream"] for t, v in dag["tasks"].items()} == {
         "dbt_build_upstream": [],
         "master_data": ["dbt_build_upstream"],
@@ -98,7 +100,9 @@ def test_ingest_dag_shape(dagbag, source):
     dag = dagbag["dags"][f"ingest_{source}"]
     assert "salesdw" in dag["tags"] and source in dag["tags"]
     assert dag["max_active_runs"] == 1
-    assert dag["start_tz"] == "UTC"
+    # no start date without catch-up: a manual run of any past date gets its tasks
+    assert dag["start"] == "None" and not dag["catchup"]
+    assert dag["timetable_tz"] == "UTC"
     assert dag["doc"] == "## "
     expected = {
         f"load_{e.name}": [f"raw.{e.qualified_name}"] for e in contract.SOURCES[source].entities
@@ -116,3 +120,18 @@ def test_dag_file_parses_fast_and_touches_nothing(dag_file, tmp_path):
     loaded = set(json.loads(_child(IMPORTED_AT_PARSE, str(DAGS / dag_file), tmp_path)))
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
     assert not (tmp_path / "salesdw_home").exists(), "a DAG file wrote state at import"
+
+
+def test_with_catch_up_the_ingestion_dags_start_on_the_configured_day(tmp_path):
+    bag = json.loads(
+        _child(
+            INSPECT,
+            str(DAGS),
+            tmp_path,
+            SALESDW_DAG_CATCHUP="true",
+            SALESDW_DAG_START_DATE="2025-06-01",
+        )
+    )
+    for source in ("erp", "crm", "support"):
+        dag = bag["dags"][f"ingest_{source}"]
+        assert (dag["start"], dag["catchup"]) == ("2025-06-01 00:00:00+00:00", True)

@@ -62,21 +62,27 @@ employed as (
 
 ),
 
+months as (
+
+    select
+        unnest(generate_series(
+            crm_start.first_month, date_trunc('month', as_of.as_of_date), interval 1 month
+        ))::date as month
+    from crm_start
+    cross join as_of
+
+),
+
 rep_months as (
 
     select
         employed.*,
-        month_start.month::date as month
+        months.month
     from employed
-    cross join crm_start
-    cross join lateral (
-        select unnest(generate_series(
-            greatest(date_trunc('month', employed.first_day), crm_start.first_month),
-            date_trunc('month', employed.last_day_employed),
-            interval 1 month
-        )) as month
-    ) as month_start
-    where employed.first_day <= employed.last_day_employed
+    inner join months
+        on
+            months.month between date_trunc('month', employed.first_day)
+            and date_trunc('month', employed.last_day_employed)
 
 ),
 
