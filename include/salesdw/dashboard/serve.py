@@ -1,18 +1,15 @@
-"""Run the Streamlit server on the dashboard's script, headless (no browser opened, no usage
-statistics sent: the machine may be offline)."""
+"""Run the Streamlit server on the dashboard's script (through launch.py, which reads ahead),
+headless (no browser opened, no usage statistics sent: the machine may be offline)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
-
-APP = Path(__file__).parent / "app.py"
 
 
 def command(host: str, port: int) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "salesdw.dashboard.launch",
         "--server.address", host,
         "--server.port", str(port),
         "--server.headless", "true",
