@@ -109,7 +109,7 @@ def client(ctx: Context, publication: Publication) -> None:
             alt.Chart(mrr.assign(mrr=mrr["mrr"].astype(float)))
             .mark_area()
             .encode(x=alt.X("month:T", title=None), y=alt.Y("mrr:Q", title=None)),
-            width="stretch",
+            ctx.lang,
         )
         table(ctx, mrr, "mrr_client")
     table(ctx, section(ctx, "client", "contacts", "contacts", client_id=choice), "contacts")

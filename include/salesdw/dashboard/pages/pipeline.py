@@ -64,7 +64,7 @@ def pipeline(ctx: Context, publication: Publication) -> None:
                 x=alt.X("month:T", title=None),
                 y=alt.Y("win_rate:Q", axis=alt.Axis(format="%"), title=None),
             ),
-            width="stretch",
+            ctx.lang,
         )
         table(ctx, wins, "taux_gain")
     forecast = section(ctx, "pipeline", "forecast", "forecast")
@@ -81,7 +81,7 @@ def pipeline(ctx: Context, publication: Publication) -> None:
                 y=alt.Y("sum(value):Q", title=None),
                 color=alt.Color("variable:N", title=None),
             ),
-            width="stretch",
+            ctx.lang,
         )
         table(ctx, forecast, "prevision")
     table(ctx, section(ctx, "pipeline", "past_due", "past_due"), "retard")
@@ -121,7 +121,7 @@ def lost(ctx: Context, publication: Publication) -> None:
                 ),
                 strokeWidth=alt.value(2),
             ),
-            width="stretch",
+            ctx.lang,
         )
         motifs = sorted(
             set(reasons.loc[reasons["is_recurring_motif"].astype(bool), "reason_group"])

@@ -91,6 +91,6 @@ def support(ctx: Context, publication: Publication) -> None:
                 x=alt.X("month:T", title=None),
                 y=alt.Y("sla:Q", axis=alt.Axis(format="%"), title=ctx.t("sla")),
             ),
-            width="stretch",
+            ctx.lang,
         )
     table(ctx, service, "support")
