@@ -5,6 +5,7 @@ the first reader connects."""
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 
@@ -15,6 +16,12 @@ APP = __file__.rsplit("/", 1)[0] + "/app.py"
 
 
 def main() -> None:
+    # the read-ahead says what it did in the server's log
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("salesdw")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
     threading.Thread(
         target=warm.watch, args=(Settings.from_env(),), name="salesdw-read-ahead", daemon=True
     ).start()
