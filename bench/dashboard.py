@@ -50,6 +50,8 @@ from recording import record  # noqa: E402
 
 START = dt.date(2026, 1, 1)
 PASSWORD = "bench-dashboard"
+RECORD_BEFORE = "The client page is timed before a search"
+"""The records go in docs/benchmarks.md's Dashboard section, before this paragraph."""
 READ_AHEAD = re.compile(r"read ahead (\d+) queries of publication \S+ for duckdb:\S+ in ([\d.]+) s")
 
 
@@ -209,6 +211,7 @@ def main() -> None:
             args.record,
             ["scale", "reader", "page", "first visit s", "cached visit s"],
             lines + [f"\n{'; '.join(notes)}."],
+            before=RECORD_BEFORE,
         )
 
 

@@ -214,8 +214,7 @@ def test_english_labels(app):
 
 def _chart_locales(at) -> list:
     return [
-        json.loads(c.proto.spec).get("config", {}).get("locale")
-        for c in at.get("arrow_vega_lite_chart")
+        json.loads(c.proto.spec).get("config", {}).get("locale") for c in at.get("vega_lite_chart")
     ]
 
 

@@ -91,7 +91,9 @@ def test_a_rep_sees_their_pipeline_and_the_director_the_whole(published, tmp_pat
                 assert metric(page, "Pipeline ouvert") == fmt.money(whole)
             if title == "Revenus":
                 # the charts' own axis labels, as Vega drew them (SVG text), are French
-                labels = page.locator('[data-testid="stVegaLiteChart"] svg text').all_inner_texts()
+                labels = page.locator('[data-testid="stVegaLiteChart"] svg text').evaluate_all(
+                    "texts => texts.map(t => t.textContent)"
+                )
                 assert any(GROUPED_FR.fullmatch(t) for t in labels), labels
                 assert not any(GROUPED_EN.fullmatch(t) for t in labels), labels
                 assert FRENCH_MONTHS & set(labels), labels
