@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from salesdw.config import PROJECT_ROOT
 from salesdw.dashboard import fmt
-from salesdw.dashboard.pages import PAGES
+from salesdw.dashboard.screens import PAGES
 from tests.marts.metricflow import mf_query
 
 pytestmark = pytest.mark.slow

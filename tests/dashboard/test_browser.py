@@ -86,6 +86,8 @@ def test_a_rep_sees_their_pipeline_and_the_director_the_whole(published, tmp_pat
                 page.locator('[data-testid="stMetric"]').first.wait_for(timeout=60_000)
                 page.wait_for_timeout(500)
             assert page.locator(ERRORS).count() == 0, title
+            # the app's own navigation only: no Streamlit multipage list (a pages/ folder)
+            assert page.locator('[data-testid="stSidebarNav"]').count() == 0, title
             page.screenshot(path=str(tmp_path / f"{number}-{title}.png"), full_page=True)
             if title == "Pipeline":
                 assert metric(page, "Pipeline ouvert") == fmt.money(whole)

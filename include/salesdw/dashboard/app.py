@@ -14,7 +14,7 @@ import streamlit as st
 
 from salesdw.config import Settings
 from salesdw.dashboard import labels, source, ui, warm
-from salesdw.dashboard.pages import PAGES
+from salesdw.dashboard.screens import PAGES
 from salesdw.dashboard.source import Source
 from salesdw.dashboard.ui import Context
 

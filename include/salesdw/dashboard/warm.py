@@ -104,7 +104,7 @@ def watch(settings: Settings) -> None:
     import duckdb  # noqa: F401  (imported here once, not by a reader's first script run)
     import psycopg2  # noqa: F401
 
-    import salesdw.dashboard.pages  # noqa: F401
+    import salesdw.dashboard.screens  # noqa: F401
 
     if source.configured(settings) is not None or not _runtime_started():
         return

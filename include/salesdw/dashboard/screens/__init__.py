@@ -3,12 +3,12 @@ through ``Context.read``."""
 
 from __future__ import annotations
 
-from salesdw.dashboard.pages.client import client
-from salesdw.dashboard.pages.overview import overview
-from salesdw.dashboard.pages.pipeline import lost, pipeline
-from salesdw.dashboard.pages.quality import quality
-from salesdw.dashboard.pages.revenue import revenue
-from salesdw.dashboard.pages.team import support, team
+from salesdw.dashboard.screens.client import client
+from salesdw.dashboard.screens.overview import overview
+from salesdw.dashboard.screens.pipeline import lost, pipeline
+from salesdw.dashboard.screens.quality import quality
+from salesdw.dashboard.screens.revenue import revenue
+from salesdw.dashboard.screens.team import support, team
 
 PAGES = {
     "overview": overview,

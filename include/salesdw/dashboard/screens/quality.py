@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from salesdw.dashboard.pages.overview import publication_status
+from salesdw.dashboard.screens.overview import publication_status
 from salesdw.dashboard.source import Publication
 from salesdw.dashboard.ui import Context, section, table
 
