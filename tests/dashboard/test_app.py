@@ -6,6 +6,7 @@ metrics the semantic layer defines, the number MetricFlow gives)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 
 import pytest
@@ -13,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from salesdw.config import PROJECT_ROOT
 from salesdw.dashboard import fmt
-from salesdw.dashboard.pages import PAGES
+from salesdw.dashboard.screens import PAGES
 from tests.marts.metricflow import mf_query
 
 pytestmark = pytest.mark.slow
@@ -209,3 +210,27 @@ def test_english_labels(app):
     assert "Access is not differentiated" in app.warning[0].value
     assert "MRR" in _metrics(_show(app, "overview"))
     app.sidebar.selectbox(key="lang").set_value("fr").run()
+
+
+def _chart_locales(at) -> list:
+    return [
+        json.loads(c.proto.spec).get("config", {}).get("locale") for c in at.get("vega_lite_chart")
+    ]
+
+
+def test_charts_carry_the_french_locale_and_english_keeps_vega_s_default(app):
+    # the MRR bridge, MRR by segment and the cohort heatmap, when they have data
+    locales = _chart_locales(_show(app, "revenue"))
+    assert locales
+    for locale in locales:
+        # 1 234,56 (a narrow no-break space between thousands, as fmt.number writes it)
+        assert locale["number"]["decimal"] == ","
+        assert locale["number"]["thousands"] == "\u202f"
+        assert locale["number"]["currency"] == ["", "\u00a0€"]
+        assert locale["time"]["date"] == "%d/%m/%Y"
+        assert locale["time"]["months"][1] == "février"
+    app.sidebar.selectbox(key="lang").set_value("en").run()
+    try:
+        assert _chart_locales(_show(app, "revenue")) == [None] * len(locales)
+    finally:
+        app.sidebar.selectbox(key="lang").set_value("fr").run()

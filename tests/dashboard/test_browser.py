@@ -5,6 +5,7 @@ whole. Every page is screenshotted (under the test's folder) and shows no error 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -23,6 +24,10 @@ from tests.dashboard.browser import (
 
 pytestmark = pytest.mark.slow
 PASSWORD = "s3cret-dashboard"
+GROUPED_FR = re.compile("\\d{1,3}(\u202f\\d{3})+")
+"""A French axis label of thousands: 200 000, 1 200 000 (narrow no-break spaces)."""
+GROUPED_EN = re.compile(r"\d{1,3}(,\d{3})+")
+FRENCH_MONTHS = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août"}
 
 
 def _funnel_total(published, month: dt.date, owner: str):
@@ -81,6 +86,16 @@ def test_a_rep_sees_their_pipeline_and_the_director_the_whole(published, tmp_pat
                 page.locator('[data-testid="stMetric"]').first.wait_for(timeout=60_000)
                 page.wait_for_timeout(500)
             assert page.locator(ERRORS).count() == 0, title
+            # the app's own navigation only: no Streamlit multipage list (a pages/ folder)
+            assert page.locator('[data-testid="stSidebarNav"]').count() == 0, title
             page.screenshot(path=str(tmp_path / f"{number}-{title}.png"), full_page=True)
             if title == "Pipeline":
                 assert metric(page, "Pipeline ouvert") == fmt.money(whole)
+            if title == "Revenus":
+                # the charts' own axis labels, as Vega drew them (SVG text), are French
+                labels = page.locator('[data-testid="stVegaLiteChart"] svg text').evaluate_all(
+                    "texts => texts.map(t => t.textContent)"
+                )
+                assert any(GROUPED_FR.fullmatch(t) for t in labels), labels
+                assert not any(GROUPED_EN.fullmatch(t) for t in labels), labels
+                assert FRENCH_MONTHS & set(labels), labels

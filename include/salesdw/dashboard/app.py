@@ -13,41 +13,14 @@ import pandas as pd
 import streamlit as st
 
 from salesdw.config import Settings
-from salesdw.dashboard import labels, source
-from salesdw.dashboard.pages import PAGES
-from salesdw.dashboard.source import NotAllowed, Source
-from salesdw.dashboard.ui import Context, shift_month
+from salesdw.dashboard import labels, source, ui, warm
+from salesdw.dashboard.screens import PAGES
+from salesdw.dashboard.source import Source
+from salesdw.dashboard.ui import Context
 
 # a rep reads their own rows only: a rep filter would offer nothing else (a bare string here
 # would be written on the page: Streamlit's "magic")
 ROLES_WITHOUT_REP_FILTER = {"sales_rep"}
-
-
-@st.cache_data(ttl=10, show_spinner=False)
-def _publication(source_key: str, _reader: Source):
-    return _reader.publication()
-
-
-@st.cache_data(show_spinner=False)
-def _choices(source_key: str, publication_id: str, _reader: Source) -> tuple[list, list]:
-    """Segments and reps this reader may filter on."""
-    segments, reps = [], []
-    try:
-        segments = sorted(
-            _reader.query(
-                "select distinct segment from marts.dim_clients where segment is not null"
-            )["segment"].tolist()
-        )
-    except NotAllowed:
-        pass
-    try:
-        frame = _reader.query(
-            "select crm_user_id, full_name from marts.dim_sales_reps order by full_name"
-        )
-        reps = list(frame.itertuples(index=False, name=None))
-    except NotAllowed:
-        pass
-    return segments, reps
 
 
 def _login_form(lang: str, serving: dict, prefix: str) -> Source | None:
@@ -100,20 +73,22 @@ def main() -> None:
                 st.session_state.pop(key, None)
             st.rerun()
 
-    publication = _publication(reader.key, reader)
+    publication = ui.publication(reader.key, reader)
+    if reader.differentiated:
+        warm.in_background(reader, publication)
     page = st.sidebar.radio(t("page"), list(PAGES), key="page", format_func=t)
-    as_of = publication.as_of_date or dt.date.today()
-    months = [shift_month(as_of.replace(day=1), -n) for n in range(36)]
+    months = ui.months_to(publication.as_of_date or dt.date.today())
     write_month = lambda m: m.strftime("%m/%Y") if lang == "fr" else m.strftime("%Y-%m")  # noqa: E731
     month_to = st.sidebar.selectbox(t("period_to"), months, key="month_to", format_func=write_month)
+    starts, default_start = ui.months_from(months, month_to)
     month_from = st.sidebar.selectbox(
         t("period_from"),
-        [m for m in months if m <= month_to],
-        index=min(11, len([m for m in months if m <= month_to]) - 1),
+        starts,
+        index=default_start,
         key="month_from",
         format_func=write_month,
     )
-    segments, reps = _choices(reader.key, publication.publication_id, reader)
+    segments, reps = ui.choices(reader.key, publication.publication_id, reader)
     segment = st.sidebar.selectbox(
         t("segment"),
         ["all", *segments],

@@ -135,6 +135,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "tickets": ("Tickets", "Tickets"),
     "owners": ("Propriétaires", "Owners"),
     "id_history": ("Historique de l'identifiant", "Id history"),
+    "contacts": ("Contacts", "Contacts"),
+    "last_notes": ("Dernières notes et activités", "Last notes and activities"),
     "latest_nps": ("Dernier NPS", "Latest NPS"),
     "publications": ("Publications", "Publications"),
     "failed_checks": ("Contrôles en échec et lignes fautives", "Failed checks and failing rows"),

@@ -1,18 +1,16 @@
-"""Run the Streamlit server on the dashboard's script, headless (no browser opened, no usage
-statistics sent: the machine may be offline)."""
+"""Run the Streamlit server on the dashboard's script (through launch.py, which reads ahead),
+headless (no browser opened, no usage statistics sent: the machine may be offline)."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
-from pathlib import Path
-
-APP = Path(__file__).parent / "app.py"
 
 
 def command(host: str, port: int) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "salesdw.dashboard.launch",
         "--server.address", host,
         "--server.port", str(port),
         "--server.headless", "true",
@@ -24,8 +22,14 @@ def command(host: str, port: int) -> list[str]:
 
 
 def serve(host: str, port: int) -> int:
-    """Serve until interrupted; the server's exit code."""
+    """Serve until interrupted or terminated; the server's exit code. A SIGTERM to this
+    process is passed on to the server (else the server would outlive it)."""
+    server = subprocess.Popen(command(host, port))
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: server.terminate())
     try:
-        return subprocess.run(command(host, port), check=False).returncode
-    except KeyboardInterrupt:
+        return server.wait()
+    except KeyboardInterrupt:  # the server got the same Ctrl-C and stops by itself
+        server.wait()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -79,6 +79,10 @@ class Source:
             password=self.password or None,
             connect_timeout=5,
             application_name="salesdw dashboard",
+            # the row filters' subplans inflate the planner's cost estimates past
+            # jit_above_cost: PostgreSQL then spends 0.5 to 1.3 s compiling a query that
+            # runs in milliseconds (docs/benchmarks.md, Dashboard)
+            options="-c jit=off",
         )
 
     def _postgres(self, sql: str, params: dict) -> pd.DataFrame:

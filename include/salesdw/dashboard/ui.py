@@ -13,7 +13,7 @@ import streamlit as st
 
 from salesdw.dashboard import fmt, queries
 from salesdw.dashboard.labels import label
-from salesdw.dashboard.source import NotAllowed, Source
+from salesdw.dashboard.source import NotAllowed, Publication, Source
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,45 @@ def _cached(
 ) -> pd.DataFrame:
     # the publication id is in the key: a new publication is read afresh, an old one never
     return _source.query(sql, dict(params))
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def publication(source_key: str, _reader: Source) -> Publication:
+    """The publication the reader reads now, looked up at most every 10 seconds."""
+    return _reader.publication()
+
+
+@st.cache_data(show_spinner=False)
+def choices(source_key: str, publication_id: str, _reader: Source) -> tuple[list, list]:
+    """Segments and reps this reader may filter on."""
+    segments, reps = [], []
+    try:
+        segments = sorted(
+            _reader.query(
+                "select distinct segment from marts.dim_clients where segment is not null"
+            )["segment"].tolist()
+        )
+    except NotAllowed:
+        pass
+    try:
+        frame = _reader.query(
+            "select crm_user_id, full_name from marts.dim_sales_reps order by full_name"
+        )
+        reps = list(frame.itertuples(index=False, name=None))
+    except NotAllowed:
+        pass
+    return segments, reps
+
+
+def months_to(as_of: dt.date) -> list[dt.date]:
+    """The months the period may end on, latest (the as-of month, the default) first."""
+    return [shift_month(as_of.replace(day=1), -n) for n in range(36)]
+
+
+def months_from(months: list[dt.date], month_to: dt.date) -> tuple[list[dt.date], int]:
+    """The months the period may start on, and the default: 12 months ending ``month_to``."""
+    starts = [m for m in months if m <= month_to]
+    return starts, min(11, len(starts) - 1)
 
 
 def section(ctx: Context, page: str, name: str, title_key: str, **extra) -> pd.DataFrame | None:

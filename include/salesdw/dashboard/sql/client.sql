@@ -55,3 +55,16 @@ select crm_account_id, owner_crm_user_id, owner_name, is_owner_active, was_orpha
     departed_owner_crm_user_id, owner_left_on, reassigned_at
 from marts.rpt_account_coverage
 where client_id = :client_id
+
+-- name: contacts
+-- decision-makers first
+select contact_name, job_title, is_decision_maker, email, phone, source_system
+from marts.dim_client_contacts
+where client_id = :client_id
+order by is_decision_maker desc, crm_contact_id
+
+-- name: notes
+select activity_date, activity_type, author_name, contact_name, subject, notes
+from marts.fct_client_recent_activities
+where client_id = :client_id
+order by recency_rank
