@@ -15,7 +15,7 @@ from salesdw.sources import config
 from salesdw.sources.adapter import RoutedConnector, SourceAdapter
 from salesdw.sources.store import open_store
 
-ADAPTERS = ("salesforce", "stripe", "zendesk", "netsuite", "hubspot")
+ADAPTERS = ("salesforce", "stripe", "zendesk", "netsuite", "hubspot", "sellsy")
 """The vendor adapters, by their sources.yml name: each a module of this package with
 ``MAPS`` (its entity maps), ``UNMAPPED_TABLES`` and optionally ``OPTIONS`` (defaults) and
 ``known_matches(store)`` (client records the system itself merged: pairs for master data)."""
