@@ -17,12 +17,15 @@ creation, 2024-01-05; deal 3 at probability 90; the call is on deal 1; contact 2
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import json
 
 import duckdb
 import pyarrow.parquet as pq
 
-from salesdw.sources import adapter_for
+from salesdw.config import PROJECT_ROOT, Settings
+from salesdw.sources import adapter_for, record_known_matches
 from salesdw.sources.config import SystemConfig
 
 DAY = dt.date(2024, 2, 1)
@@ -95,3 +98,49 @@ def test_stages_won_flags_close_times_and_merges_equal_the_hand_count(tmp_path):
     assert (call["activity_type"], call["opportunity_id"]) == ("call", "1")
     contacts = _fetch(path, tmp_path / "work", "contacts")
     assert {k: c["is_deleted"] for k, c in contacts.items()} == {"21": "false", "22": "true"}
+
+
+def test_company_merges_become_steward_lines_once_and_a_non_match_stands(tmp_path):
+    """Company 1 lists 2 and 3 as merged into it; deleted company 4 lists 5. The seed
+    already holds a steward's non_match of 3 and 1. By hand: one line added (1 and 2, as
+    OV-0002 after the seed's OV-0001); 1-3 stands as decided; 4's merge is not current; a
+    second run adds nothing."""
+    path = tmp_path / "portal.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "create schema hubspot; create table hubspot.company as select * from (values "
+            f"(1, '2;3', false, {SYNCED}), (2, null, false, {SYNCED}), "
+            f"(3, null, false, {SYNCED}), (4, '5', true, {SYNCED})"
+            ") as t(id, property_hs_merged_object_ids, is_deleted, _fivetran_synced)"
+        )
+    project = tmp_path / "dbt_project"
+    (project / "seeds").mkdir(parents=True)
+    seed = project / "seeds" / "steward_overrides.csv"
+    header = (PROJECT_ROOT / "dbt_project" / "seeds" / "steward_overrides.csv").read_text()
+    seed.write_text(
+        header.splitlines()[0] + "\nOV-0001,crm,accounts,3,crm,accounts,1,non_match,"
+        "two sites,j.martin,2026-11-02\n",
+        encoding="utf-8",
+    )
+    system = {"adapter": "hubspot", "feeds": {"crm": "all"}}
+    system["location"] = {"duckdb": str(path), "schema": "hubspot"}
+    sources_file = tmp_path / "sources.yml"
+    sources_file.write_text(json.dumps({"systems": {"hubspot": system}}), encoding="utf-8")
+    settings = Settings.from_env(
+        {
+            "SALESDW_HOME": str(tmp_path / "home"),
+            "SALESDW_SOURCES_FILE": str(sources_file),
+            "SALESDW_DBT_PROJECT_DIR": str(project),
+        }
+    )
+    assert record_known_matches(settings) == ["OV-0002"]
+    assert record_known_matches(settings) == []
+    with seed.open(encoding="utf-8", newline="") as fh:
+        lines = list(csv.DictReader(fh))
+    added = lines[-1]
+    assert (added["left_source_id"], added["right_source_id"], added["decision"]) == (
+        "1",
+        "2",
+        "match",
+    )
+    assert added["decided_by"] == "sources:hubspot" and len(lines) == 2
