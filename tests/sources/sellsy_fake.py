@@ -5,7 +5,9 @@ Shapes follow Sellsy's published OpenAPI description (v2): ``POST /oauth2/access
 (client credentials) answers ``{"access_token", "token_type", "expires_in"}``; list
 endpoints answer ``{"data": [...], "pagination": {"limit", "count", "total", "offset"}}``,
 where ``offset`` is an opaque seek token (base64 of the last object's position) unless the
-request gave a numeric ``offset``, and ``embed[]=cf.<id>`` adds ``_embed.custom_fields``.
+request gave a numeric ``offset``, and ``embed[]=cf.<id>`` adds ``_embed.custom_fields``;
+``embed[]=<name>`` adds ``_embed.<name>`` from an object's ``_embeddable`` (its related
+objects, sent only when asked for).
 """
 
 from __future__ import annotations
@@ -54,12 +56,16 @@ class FakeSellsy:
         if key in self.malformed:
             return 200, '{"data": "not a list", "pagination": {}}'
         page = [dict(o) for o in items[start : start + limit]]
-        fields = [e[3:] for e in query.get("embed[]", []) if e.startswith("cf.")]
+        asked = query.get("embed[]", [])
+        fields = [e[3:] for e in asked if e.startswith("cf.")]
         for obj in page:
+            # related objects (step, pipeline, invoicing_address...) only when asked for
+            embeddable = obj.pop("_embeddable", {})
+            embed = {name: value for name, value in embeddable.items() if name in asked}
             if fields:
-                obj["_embed"] = {
-                    "custom_fields": [{"id": int(f), "value": f"v{f}"} for f in fields]
-                }
+                embed["custom_fields"] = [{"id": int(f), "value": f"v{f}"} for f in fields]
+            if embed:
+                obj["_embed"] = embed
         end = start + len(page)
         offset = end if numeric else base64.b64encode(json.dumps(end).encode()).decode()
         return 200, {

@@ -1,4 +1,5 @@
-"""The ERP: customers, products, quotes, orders, invoices, subscriptions, rates, staff."""
+"""The ERP: customers, products, quotes, orders, invoices, subscriptions, rates, staff; and the
+PLM's product master (``plm_products``), delivered beside the ERP's files."""
 
 from __future__ import annotations
 
@@ -48,6 +49,26 @@ ERP = Source(
                 col("billing_period", domain=("monthly", "annual", "one_off")),
                 col("list_price", "decimal", non_negative=True),
                 col("updated_at", "timestamp"),
+            ),
+        ),
+        Entity(
+            "erp",
+            "plm_products",
+            (
+                # The product master of the PLM: what ERP product ids (erp_product_id) and
+                # CRM product references map to (docs/sources/plm.md).
+                col("product_id", key=True),
+                col("product_name"),
+                col("family"),
+                col(
+                    "lifecycle_status",
+                    domain=("in_design", "released", "phase_out", "obsolete"),
+                ),
+                col("version"),
+                col("launch_date", "date"),
+                col("erp_product_id"),
+                col("updated_at", "timestamp"),
+                col("is_deleted", "bool"),
             ),
         ),
         Entity(

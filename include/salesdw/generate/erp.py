@@ -26,6 +26,24 @@ def erp_reference_data(world: World, rng: random.Random, scale: int) -> None:
                 "list_price": float(price),
             },
         )
+    # The PLM's product master (erp/plm_products): in the snapshot only, and drawn from no
+    # random stream, so that every other entity's files stay as they were.
+    for number, (pid, name, family, _recurring, _period, _price) in enumerate(PRODUCTS):
+        at = dt.datetime.combine(world.history_start, dt.time(9))
+        world.add(
+            "erp__plm_products",
+            at,
+            {
+                "product_id": f"PLM-{pid}",
+                "product_name": name,
+                "family": family,
+                "lifecycle_status": "phase_out" if family == "materiel" else "released",
+                "version": f"{1 + number % 3}.{number % 4}",
+                "launch_date": world.history_start - dt.timedelta(days=90 * (number + 1)),
+                "erp_product_id": pid,
+                "is_deleted": False,
+            },
+        )
     # One list price rises during the window: an update in a delta.
     world.add(
         "erp__products",

@@ -56,7 +56,8 @@ class SourceAdapter:
         if table not in self._markers:
             columns = self.store.columns(table)
             soft = tuple(self.system.options.get("soft_delete_columns") or ())
-            self._markers[table] = columns and markers.detect(table, columns, soft)
+            fallback = (self.system.options.get("synced_columns") or {}).get(table)
+            self._markers[table] = columns and markers.detect(table, columns, soft, fallback)
         return self._markers[table] or None
 
     def days(self, table: str) -> set[dt.date]:

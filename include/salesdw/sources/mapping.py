@@ -34,6 +34,14 @@ class Context:
     options: dict
     lookup_table: Callable[[str, str], dict[Any, list[Row]]]
     """``(table, key column)`` -> rows by key (loaded once per fetch)."""
+    derived: dict[str, Any] = field(default_factory=dict)
+    """Values built once per fetch from the lookups (``memo``), e.g. an index of merges."""
+
+    def memo(self, name: str, build: Callable[[Context], Any]) -> Any:
+        """``build(self)``, computed on first use and kept for the rest of the fetch."""
+        if name not in self.derived:
+            self.derived[name] = build(self)
+        return self.derived[name]
 
     def lookup(self, table: str, key_column: str, key: Any) -> Row | None:
         """The first row of ``table`` whose ``key_column`` is ``key``, or None."""

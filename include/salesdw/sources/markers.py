@@ -29,7 +29,8 @@ FAR_FUTURE_YEAR = 9999
 @dataclass(frozen=True)
 class Marker:
     kind: str
-    """``fivetran``, ``fivetran_history``, ``dlt`` or ``airbyte``."""
+    """``fivetran``, ``fivetran_history``, ``dlt``, ``airbyte`` or ``column`` (a configured
+    timestamp column of a table without connector columns)."""
     synced: str
     """SQL expression of the sync time (a timestamp), for the day window."""
     synced_column: str
@@ -45,8 +46,14 @@ class Marker:
         return (start, start + dt.timedelta(days=1))
 
 
-def detect(table: str, columns: list[str], soft_delete: tuple[str, ...] = ()) -> Marker:
-    """The marker of a landed table from its columns; an error names the table otherwise."""
+def detect(
+    table: str, columns: list[str], soft_delete: tuple[str, ...] = (), fallback: str | None = None
+) -> Marker:
+    """The marker of a landed table from its columns; an error names the table otherwise.
+
+    ``fallback``: a timestamp column of the table read as its sync time when it has no
+    connector column (sources.yml ``synced_columns``, e.g. a last-modified date).
+    """
     names = set(columns)
     extra = tuple(c for c in soft_delete if c in names)
     if "_fivetran_synced" in names:
@@ -59,9 +66,12 @@ def detect(table: str, columns: list[str], soft_delete: tuple[str, ...] = ()) ->
         if column in names:
             deleted = tuple(c for c in ("_ab_cdc_deleted_at",) if c in names) + extra
             return Marker("airbyte", f'"{column}"', column, deleted)
+    if fallback and fallback in names:
+        return Marker("column", f'"{fallback}"', fallback, extra)
     raise ValueError(
         f"table {table}: no connector column (_fivetran_synced, _dlt_load_id or "
-        "_airbyte_extracted_at) to read it incrementally"
+        "_airbyte_extracted_at) to read it incrementally; name a timestamp column of it in "
+        "sources.yml options.synced_columns"
     )
 
 
