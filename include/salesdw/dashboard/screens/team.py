@@ -48,13 +48,7 @@ def team(ctx: Context, publication: Publication) -> None:
         charts.show(bars + rule, ctx.lang)
         table(ctx, turnover, "turnover")
     table(ctx, section(ctx, "team", "reps", "reps"), "commerciaux")
-    attainment = section(ctx, "team", "attainment", "attainment")
-    if attainment is not None and not attainment.empty:
-        quota = attainment["monthly_quota"].astype(float) * attainment["months"]
-        attainment = attainment.assign(
-            attainment=attainment["won_amount"].astype(float) / quota.where(quota > 0)
-        )
-    table(ctx, attainment, "quotas")
+    table(ctx, section(ctx, "team", "attainment", "attainment"), "quotas")
 
 
 def support(ctx: Context, publication: Publication) -> None:

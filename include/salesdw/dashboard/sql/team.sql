@@ -50,20 +50,20 @@ from marts.rpt_rep_turnover
 order by year
 
 -- name: attainment
--- quota attainment: won amount in the period against the monthly quota times its months
+-- quota attainment over the period: Σ won / Σ quota of rpt_quota_attainment's months (the
+-- metric quota_attainment); the quota is prorated to the days each rep was employed
 select
-    reps.crm_user_id,
-    reps.full_name,
-    reps.monthly_quota,
-    sum(funnel.won_amount) as won_amount,
-    count(distinct funnel.month) as months
-from marts.dim_sales_reps as reps
-inner join marts.rpt_pipeline_funnel as funnel
-    on funnel.owner_crm_user_id = reps.crm_user_id
+    crm_user_id,
+    full_name,
+    team,
+    monthly_quota,
+    sum(quota_amount) as quota_amount,
+    sum(won_amount) as won_amount,
+    round(sum(won_amount) / nullif(sum(quota_amount), 0), 4) as attainment,
+    bool_and(is_complete) as is_complete
+from marts.rpt_quota_attainment
 where
-    funnel.pipeline_stage = 'all'
-    and funnel.segment = 'all'
-    and funnel.month between :month_from and :month_to
-    and (:rep = 'all' or reps.crm_user_id = :rep)
-group by reps.crm_user_id, reps.full_name, reps.monthly_quota
-order by reps.full_name
+    month between :month_from and :month_to
+    and (:rep = 'all' or crm_user_id = :rep)
+group by crm_user_id, full_name, team, monthly_quota
+order by full_name
