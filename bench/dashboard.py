@@ -20,7 +20,7 @@ duckdb reader, from the read-ahead; for postgres, from the read-ahead if it has 
 the second from the per-publication cache. A render is timed from the click on the page's
 name in the sidebar to the end of Streamlit's script run (no running indicator) and the
 browser's next frame. `--home` measures an existing home's publication instead (serving it
-first). Target (issue 20): every page under 2 s at scale 10.
+first). Target: every page under 2 s at scale 10.
 """
 
 from __future__ import annotations

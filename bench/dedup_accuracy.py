@@ -174,7 +174,7 @@ def with_pairs(truth: dict[str, str], pairs: list[tuple[str, str]]) -> dict[str,
 
 
 def names_only(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same records with every attribute but the name blanked (issue 16): how support
+    """The same records with every attribute but the name blanked: how support
     desks, CRM leads and marketing lists often arrive."""
     blanked = frame.copy()
     for column in ("siren", "vat_number", "phone", "street", "postal_code", "city", "country"):

@@ -98,7 +98,7 @@ def _tree(*roots: Path) -> dict[str, tuple[int, int]]:
 
 
 ATTACKS = [
-    # issue 14's reproductions, then the other statement kinds it names
+    # the attacks first reported, then the other statement kinds it names
     "copy (select '__import__(''os'').system(''id > marker.txt'')' as x) to 'dags/zz.py' "
     "(header false, quote '')",
     "attach '{warehouse}' as wh; select count(*) from wh.raw.crm__contacts",

@@ -34,7 +34,7 @@ CASES: dict[str, tuple[str, list[tuple[str | None, str | None]]]] = {
             (None, None),
         ],
     ),
-    # the world's companies (issue 16): legal forms and their dotted spellings, articles,
+    # the world's companies: legal forms and their dotted spellings, articles,
     # conjunctions, transliteration, and a trailing place kept out of the name
     "world_company_name": (
         "{{ normalize_company_name('raw') }}",

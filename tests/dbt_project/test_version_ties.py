@@ -1,4 +1,4 @@
-"""Two rows with the same key and the same updated_at (issue 14, section 8): the tie is
+"""Two rows with the same key and the same updated_at: the tie is
 recorded in raw.version_ties and reported in the run summary, and staging keeps the same
 row whatever the order the files were loaded in: the later file name, then the later line.
 Expected rows are worked out from the files written below."""

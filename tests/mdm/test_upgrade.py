@@ -1,4 +1,4 @@
-"""Stable ids through the name rules' arrival, on a generated sample (issue 16).
+"""Stable ids through the name rules' arrival, on a generated sample.
 
 The sample (scale 1, 10 days) is loaded by the real loader and normalised by dbt. Master
 data runs first as it did before the name rules (name groups switched off in the
@@ -44,7 +44,7 @@ CLIENT_ENTITIES = {
 
 def _before_name_groups() -> MatchConfig:
     """matching.yml with its name groups switched off: no spelling count nor weight reaches
-    the thresholds, so no group is linked (the rules before issue 16)."""
+    the thresholds, so no group is linked (the rules before name groups)."""
     text = DEFAULT_PATH.read_text(encoding="utf-8")
     text = text.replace("min_weight: 8.0", "min_weight: 1000.0")
     text = text.replace("min_spellings: 3", "min_spellings: 1000000")

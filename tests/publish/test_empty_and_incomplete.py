@@ -1,5 +1,5 @@
 """An empty warehouse is never published, a failed transform says why, and the folders a
-crash left half-written are removed by the next publication attempt (issue 14, section 7).
+crash left half-written are removed by the next publication attempt.
 Real DuckDB files, real publication folders, and `salesdw build` as a subprocess."""
 
 from __future__ import annotations

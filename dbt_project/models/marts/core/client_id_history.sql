@@ -9,7 +9,7 @@ with
 
 history as (
 
-    select * from {{ source('mdm', 'client_id_history') }}
+    select * from {{ ref('stg_mdm__client_id_history') }}
 
 ),
 

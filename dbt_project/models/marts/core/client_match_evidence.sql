@@ -9,13 +9,13 @@ with
 
 evidence as (
 
-    select * from {{ source('mdm', 'pair_evidence') }}
+    select * from {{ ref('stg_mdm__pair_evidence') }}
 
 ),
 
 record_clients as (
 
-    select * from {{ source('mdm', 'record_clients') }}
+    select * from {{ ref('stg_mdm__record_clients') }}
 
 ),
 

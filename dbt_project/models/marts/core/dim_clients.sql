@@ -10,13 +10,13 @@ with
 
 record_clients as (
 
-    select * from {{ source('mdm', 'record_clients') }}
+    select * from {{ ref('stg_mdm__record_clients') }}
 
 ),
 
 client_ids as (
 
-    select * from {{ source('mdm', 'client_ids') }}
+    select * from {{ ref('stg_mdm__client_ids') }}
 
 ),
 

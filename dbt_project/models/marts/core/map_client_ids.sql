@@ -7,7 +7,7 @@ with
 
 client_ids as (
 
-    select * from {{ source('mdm', 'client_ids') }}
+    select * from {{ ref('stg_mdm__client_ids') }}
 
 ),
 

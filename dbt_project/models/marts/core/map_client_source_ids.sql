@@ -8,13 +8,13 @@ with
 
 record_clients as (
 
-    select * from {{ source('mdm', 'record_clients') }}
+    select * from {{ ref('stg_mdm__record_clients') }}
 
 ),
 
 runs as (
 
-    select * from {{ source('mdm', 'match_runs') }}
+    select * from {{ ref('stg_mdm__match_runs') }}
 
 ),
 
