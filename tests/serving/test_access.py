@@ -282,3 +282,14 @@ def test_query_as_and_show_say_what_a_login_sees(served, capsys):
     assert "marts.dim_client_360" in out and "masked: owner_name" in out
     assert "not readable (company-wide; only roles with rows: all): " in out
     assert "marts.client_match_evidence" in out
+
+
+def test_a_login_runs_without_jit_compilation(served):
+    # set on the role, so a BI tool that sets nothing gets it; the server's default is on
+    serving, _, _ = served
+    with serving.connect_as(serving.login("dir")) as conn, conn.cursor() as cur:
+        cur.execute("show jit")
+        assert cur.fetchone() == ("off",)
+    with serving.admin() as conn, conn.cursor() as cur:
+        cur.execute("show jit")
+        assert cur.fetchone() == ("on",)

@@ -70,6 +70,10 @@ def add_login(
                 f"alter role {ident(login)} set idle_in_transaction_session_timeout = "
                 f"'{IDLE_TIMEOUT}'"
             )
+            # the row filters' subplans push the planner's estimates past jit_above_cost,
+            # and compiling then takes 0.5 to 1.3 s of queries that run in milliseconds
+            # (docs/benchmarks.md, Dashboard): off for every BI tool the login uses
+            cur.execute(f"alter role {ident(login)} set jit = off")
             cur.execute(
                 f"grant {ident(apply.pg_role(settings.serve_role_prefix, job_role))} "
                 f"to {ident(login)}"
