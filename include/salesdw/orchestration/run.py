@@ -120,7 +120,7 @@ def run_pipeline(
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     summary.log_path = settings.logs_dir / f"salesdw-run-{stamp}.log"
     result_path = settings.logs_dir / f"salesdw-run-{stamp}.jsonl"
-    progress_path = settings.logs_dir / f"salesdw-run-{stamp}.progress.jsonl"
+    progress_path = settings.logs_dir / f"salesdw-progress-{stamp}.jsonl"
     log.info(
         "running the ingestion DAGs through Airflow, %s to %s; output in %s",
         start,
