@@ -326,16 +326,22 @@ def test_maven_sample_win_rate_and_won_value(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_metricflow_gives_the_ground_truth_counts(generated, tmp_path):
-    """The semantic layer's slipped, repeat-slipped and orphaned counts, queried with
-    MetricFlow on a copy of the warehouse, equal the generator's ground truth."""
-    landing, con, _ = generated
+def _warehouse_copy(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> Path:
+    """A home holding a copy of the fixture's warehouse, for MetricFlow to read."""
     [(path,)] = con.execute(
         "select path from duckdb_databases() where database_name = current_database()"
     ).fetchall()
     home = tmp_path / "home"
     (home / "warehouse").mkdir(parents=True)
     shutil.copyfile(path, home / "warehouse" / "salesdw.duckdb")
+    return home
+
+
+def test_metricflow_gives_the_ground_truth_counts(generated, tmp_path):
+    """The semantic layer's slipped, repeat-slipped and orphaned counts, queried with
+    MetricFlow on a copy of the warehouse, equal the generator's ground truth."""
+    landing, con, _ = generated
+    home = _warehouse_copy(con, tmp_path)
     (row,) = mf_query(
         PROJECT_ROOT / "dbt_project",
         home,
@@ -384,11 +390,6 @@ def test_quota_attainment_holds_together_and_metricflow_reads_it(generated, tmp_
     [(won, quota)] = con.execute(
         "select sum(won_amount), sum(quota_amount) from marts.rpt_quota_attainment"
     ).fetchall()
-    [(path,)] = con.execute(
-        "select path from duckdb_databases() where database_name = current_database()"
-    ).fetchall()
-    home = tmp_path / "home"
-    (home / "warehouse").mkdir(parents=True)
-    shutil.copyfile(path, home / "warehouse" / "salesdw.duckdb")
+    home = _warehouse_copy(con, tmp_path)
     (row,) = mf_query(PROJECT_ROOT / "dbt_project", home, "quota_attainment", tmp_path)
     assert round(float(row["quota_attainment"]), 6) == round(float(won) / float(quota), 6)

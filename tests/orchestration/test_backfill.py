@@ -58,6 +58,11 @@ def test_a_backfill_and_a_manual_run_before_the_start_date_load_under_the_schedu
             cur.execute(sql)
             return cur.fetchall()
 
+    def finished_state(what: str, state_sql: str) -> list:
+        """The run's state once it has ended (success or failed)."""
+        _wait(what, lambda: meta(state_sql) in ([("success",)], [("failed",)]), 600, processes)
+        return meta(state_sql)
+
     processes: list = []
     try:
         airflow("db", "migrate")
@@ -89,13 +94,7 @@ def test_a_backfill_and_a_manual_run_before_the_start_date_load_under_the_schedu
         backfill_run = (
             "select state from dag_run where dag_id = 'ingest_erp' and run_type = 'backfill'"
         )
-        _wait(
-            "the backfill run to finish",
-            lambda: meta(backfill_run) in ([("success",)], [("failed",)]),
-            600,
-            processes,
-        )
-        assert meta(backfill_run) == [("success",)]
+        assert finished_state("the backfill run to finish", backfill_run) == [("success",)]
         tasks = meta(
             "select ti.task_id, ti.state from task_instance ti join dag_run dr "
             "on dr.dag_id = ti.dag_id and dr.run_id = ti.run_id "
@@ -114,13 +113,7 @@ def test_a_backfill_and_a_manual_run_before_the_start_date_load_under_the_schedu
             f"{TRIGGER_DAY}T00:00:00+00:00",
         )
         manual_run = "select state from dag_run where run_id = 'manual_history'"
-        _wait(
-            "the manual run to finish",
-            lambda: meta(manual_run) in ([("success",)], [("failed",)]),
-            600,
-            processes,
-        )
-        assert meta(manual_run) == [("success",)]
+        assert finished_state("the manual run to finish", manual_run) == [("success",)]
         manual_tasks = meta(
             "select task_id, state from task_instance where run_id = 'manual_history' "
             "and task_id in ('load_customers', 'load_subscriptions') order by task_id"

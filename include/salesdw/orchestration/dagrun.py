@@ -18,7 +18,7 @@ import sys
 from salesdw import progress
 from salesdw.config import Settings
 from salesdw.orchestration.names import INGEST_DAG_IDS as DAG_IDS
-from salesdw.orchestration.names import TRANSFORM_DAG_ID
+from salesdw.orchestration.names import TRANSFORM_DAG_ID, state_name
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,15 +67,11 @@ def main(argv: list[str] | None = None) -> int:
             _report(out, dag_id, day, run)
             progress.emit(
                 "dag_run",
-                f"DAG run {index} of {len(planned)}: {what} {_state(run.state)}",
+                f"DAG run {index} of {len(planned)}: {what} {state_name(run.state)}",
                 done=index,
                 total=len(planned),
             )
     return 0
-
-
-def _state(value) -> str:
-    return str(value).rsplit(".", 1)[-1].lower()
 
 
 def _report(out, dag_id: str, day: dt.date, run) -> None:

@@ -18,3 +18,8 @@ DEFAULT_START_DATE = "2026-01-01"
 def dag_start_date() -> dt.date:
     """The ingestion DAGs' first data interval: SALESDW_DAG_START_DATE, default 2026-01-01."""
     return dt.date.fromisoformat(os.environ.get(START_DATE_ENV, DEFAULT_START_DATE))
+
+
+def state_name(value: object) -> str:
+    """An Airflow state (enum or its text, ``DagRunState.SUCCESS``) as its lower-case name."""
+    return str(value).rsplit(".", 1)[-1].lower()

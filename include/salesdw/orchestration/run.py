@@ -18,6 +18,7 @@ from salesdw.orchestration.names import (
     START_DATE_ENV,
     TRANSFORM_DAG_ID,
     dag_start_date,
+    state_name,
 )
 from salesdw.orchestration.progress_view import ProgressView
 from salesdw.progress import PROGRESS_FILE_ENV
@@ -95,11 +96,6 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def _state(value: str) -> str:
-    """Airflow's state enum as its lower-case name."""
-    return value.rsplit(".", 1)[-1].lower()
-
-
 def run_pipeline(
     settings: Settings,
     start: dt.date,
@@ -165,8 +161,8 @@ def run_pipeline(
     if result_path.exists():
         for line in result_path.read_text(encoding="utf-8").splitlines():
             run = json.loads(line)
-            run["state"] = _state(run["state"])
-            run["tasks"] = {t: _state(s) for t, s in run["tasks"].items()}
+            run["state"] = state_name(run["state"])
+            run["tasks"] = {t: state_name(s) for t, s in run["tasks"].items()}
             summary.dag_runs.append(run)
     if code != 0:
         summary.error = f"the Airflow runner exited with code {code}; see {summary.log_path}"

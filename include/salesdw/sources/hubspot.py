@@ -24,7 +24,7 @@ from salesdw.sources.hubspot_merges import (
     survivor_of,
 )
 from salesdw.sources.mapping import Context, EntityMap, Row, Unmappable, col, truthy
-from salesdw.sources.markers import DELETED, VERSION
+from salesdw.sources.markers import DELETED, row_deleted, row_version
 
 __all__ = ["MAPS", "MERGED_IDS", "OPTIONS", "UNMAPPED_TABLES", "known_matches"]
 
@@ -80,14 +80,6 @@ UNMAPPED_TABLES = {
     "ticket_property_history": "HubSpot Service Hub tickets, not read",
     "users": "HubSpot app users: deals and activities name owners (the owner table)",
 }
-
-
-def _version(row: Row, ctx: Context):
-    return row[VERSION]
-
-
-def _deleted(row: Row, ctx: Context):
-    return row[DELETED]
 
 
 _contact_version, _contact_deleted = merged_away(CONTACT_MERGES, "id")
@@ -206,7 +198,7 @@ def _activity(kind: str, subject: tuple[str, ...], notes: tuple[str, ...]) -> En
         f"engagement_{kind.lower()}",
         ("engagement_id",),
         {
-            "_deleted": _not_deleted,
+            "row_deleted": _not_deleted,
             "activity_id": col("engagement_id"),
             "account_id": _association("engagement_company", "company_id"),
             "opportunity_id": _association("engagement_deal", "deal_id", DEAL_MERGES),
@@ -216,7 +208,7 @@ def _activity(kind: str, subject: tuple[str, ...], notes: tuple[str, ...]) -> En
             "occurred_at": _occurred,
             "subject": _first(*subject),
             "notes": _first(*notes),
-            "updated_at": _version,
+            "updated_at": row_version,
         },
         rows=_typed(kind),
         note=f"{kind.lower()} engagements",
@@ -273,8 +265,8 @@ MAPS = [
             "industry": col("property_industry"),
             "owner_id": col("property_hubspot_owner_id"),
             "created_at": col("property_createdate"),
-            "updated_at": _version,
-            "is_deleted": _deleted,
+            "updated_at": row_version,
+            "is_deleted": row_deleted,
         },
     ),
     EntityMap(
@@ -305,7 +297,7 @@ MAPS = [
             "email": col("email"),
             "role": col("type"),
             "is_active": _owner_active,
-            "updated_at": _version,
+            "updated_at": row_version,
         },
     ),
     EntityMap(
@@ -338,7 +330,7 @@ MAPS = [
         "deal_stage",
         ("deal_id",),
         {
-            "_deleted": _deal_stage_deleted,
+            "row_deleted": _deal_stage_deleted,
             "history_id": _history_id,
             "opportunity_id": lambda row, ctx: survivor_of(ctx, DEAL_MERGES, row.get("deal_id")),
             "field": lambda row, ctx: "stage",

@@ -22,6 +22,18 @@ VERSION = "_salesdw_version"
 """Injected into each raw row: the version's time, the contract's ``updated_at``."""
 DELETED = "_salesdw_deleted"
 """Injected into each raw row: the record is deleted in the source."""
+
+
+def row_version(row: Row, ctx) -> object:
+    """A mapping field: the version time the markers put on the row (``updated_at``)."""
+    return row[VERSION]
+
+
+def row_deleted(row: Row, ctx) -> object:
+    """A mapping field: whether the markers found the row deleted (``is_deleted``)."""
+    return row[DELETED]
+
+
 FAR_FUTURE_YEAR = 9999
 """History mode's ``_fivetran_end`` of the active version (9999-12-31 23:59:59)."""
 

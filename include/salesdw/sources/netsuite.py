@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal
 
 from salesdw.sources.mapping import Context, EntityMap, Row, Unmappable, col
-from salesdw.sources.markers import DELETED, VERSION
+from salesdw.sources.markers import DELETED, row_deleted, row_version
 
 INVOICE_TYPES = {"CustInvc": "issued", "CustCred": "credit_note"}
 """Transaction types that are the contract's invoices, and the status they start from."""
@@ -52,14 +52,6 @@ UNMAPPED_TABLES = {
     }.items()
     for name in names
 }
-
-
-def _version(row: Row, ctx: Context):
-    return row[VERSION]
-
-
-def _deleted(row: Row, ctx: Context):
-    return row[DELETED]
 
 
 def timestamp(value) -> dt.datetime | None:
@@ -133,8 +125,8 @@ MAPS = [
             "phone": col("phone"),
             "website": col("url"),
             "created_at": _at("datecreated"),
-            "updated_at": _version,
-            "is_deleted": _deleted,
+            "updated_at": row_version,
+            "is_deleted": row_deleted,
         },
     ),
     EntityMap(
@@ -143,11 +135,11 @@ MAPS = [
         "item",
         ("id",),
         {
-            "_deleted": _not_deleted,
+            "row_deleted": _not_deleted,
             "product_id": col("id"),
             "product_name": lambda row, ctx: row.get("fullname") or row.get("itemid"),
             "family": col("itemtype"),
-            "updated_at": _version,
+            "updated_at": row_version,
         },
     ),
     EntityMap(
@@ -156,7 +148,7 @@ MAPS = [
         "employee",
         ("id",),
         {
-            "_deleted": _not_deleted,
+            "row_deleted": _not_deleted,
             "employee_id": col("id"),
             "full_name": lambda row, ctx: " ".join(
                 p for p in (row.get("firstname"), row.get("lastname")) if p
@@ -166,7 +158,7 @@ MAPS = [
             "team": col("department"),
             "hire_date": _date("hiredate"),
             "leave_date": _date("releasedate"),
-            "updated_at": _version,
+            "updated_at": row_version,
         },
     ),
     EntityMap(
@@ -175,14 +167,14 @@ MAPS = [
         "transaction",
         ("id",),
         {
-            "_deleted": _not_deleted,
+            "row_deleted": _not_deleted,
             "invoice_id": col("id"),
             "customer_id": col("entity"),
             "invoice_date": _date("trandate"),
             "due_date": _date("duedate"),
             "currency": _currency,
             "status": lambda row, ctx: INVOICE_TYPES[_invoice(row, ctx)],
-            "updated_at": _version,
+            "updated_at": row_version,
         },
     ),
     EntityMap(
@@ -191,14 +183,14 @@ MAPS = [
         "transaction_line",
         ("transaction", "id"),
         {
-            "_deleted": _not_deleted,
+            "row_deleted": _not_deleted,
             "invoice_line_id": lambda row, ctx: f"{row['transaction']}-{row['id']}",
             "invoice_id": lambda row, ctx: _line_invoice(row, ctx)["id"],
             "product_id": col("item"),
             "quantity": _sale("quantity"),
             "unit_price": col("rate"),
             "amount_excl_tax": _sale("netamount"),
-            "updated_at": _version,
+            "updated_at": row_version,
         },
     ),
 ]

@@ -9,7 +9,7 @@ option gives the org's corporate currency. docs/sources/salesforce.md has the fu
 from __future__ import annotations
 
 from salesdw.sources.mapping import EntityMap, Unmappable, col, truthy
-from salesdw.sources.markers import DELETED, VERSION
+from salesdw.sources.markers import DELETED, row_deleted, row_version
 
 FORECAST_CATEGORIES = {
     "Pipeline": "pipeline",
@@ -41,14 +41,6 @@ UNMAPPED_TABLES = {
     "product_2": "products come from the ERP (or a PLM), not the CRM",
     "user_role": "read as the users' role (a lookup), not an entity of its own",
 }
-
-
-def _version(row, ctx):
-    return row[VERSION]
-
-
-def _deleted(row, ctx):
-    return row[DELETED]
 
 
 def _not_deleted(row, ctx):
@@ -141,8 +133,8 @@ MAPS = [
             "segment": col("segment_c"),
             "owner_id": col("owner_id"),
             "created_at": col("created_date"),
-            "updated_at": _version,
-            "is_deleted": _deleted,
+            "updated_at": row_version,
+            "is_deleted": row_deleted,
         },
     ),
     EntityMap(
@@ -158,8 +150,8 @@ MAPS = [
             "email": col("email"),
             "phone": col("phone"),
             "job_title": col("title"),
-            "updated_at": _version,
-            "is_deleted": _deleted,
+            "updated_at": row_version,
+            "is_deleted": row_deleted,
         },
     ),
     EntityMap(
@@ -173,7 +165,7 @@ MAPS = [
             "email": col("email"),
             "role": _role,
             "is_active": _user_active,
-            "updated_at": _version,
+            "updated_at": row_version,
         },
     ),
     EntityMap(
@@ -182,7 +174,7 @@ MAPS = [
         "lead",
         ("id",),
         {
-            "_deleted": _not_deleted,
+            "row_deleted": _not_deleted,
             "lead_id": col("id"),
             "company_name": col("company"),
             "email": col("email"),
@@ -191,7 +183,7 @@ MAPS = [
             "converted_opportunity_id": col("converted_opportunity_id"),
             "owner_id": col("owner_id"),
             "created_at": col("created_date"),
-            "updated_at": _version,
+            "updated_at": row_version,
         },
     ),
     EntityMap(
@@ -214,8 +206,8 @@ MAPS = [
             "created_at": col("created_date"),
             "closed_at": _closed_at,
             "is_won": col("is_won"),
-            "updated_at": _version,
-            "is_deleted": _deleted,
+            "updated_at": row_version,
+            "is_deleted": row_deleted,
         },
     ),
     EntityMap(
@@ -224,7 +216,7 @@ MAPS = [
         "task",
         ("id",),
         {
-            "_deleted": _not_deleted,
+            "row_deleted": _not_deleted,
             "activity_id": col("id"),
             "account_id": col("account_id"),
             "opportunity_id": _prefixed("what_id", "opportunity"),
@@ -234,7 +226,7 @@ MAPS = [
             "occurred_at": _occurred,
             "subject": col("subject"),
             "notes": col("description"),
-            "updated_at": _version,
+            "updated_at": row_version,
         },
         note="tasks",
     ),
@@ -244,7 +236,7 @@ MAPS = [
         "event",
         ("id",),
         {
-            "_deleted": _not_deleted,
+            "row_deleted": _not_deleted,
             "activity_id": col("id"),
             "account_id": col("account_id"),
             "opportunity_id": _prefixed("what_id", "opportunity"),
@@ -254,7 +246,7 @@ MAPS = [
             "occurred_at": _occurred,
             "subject": col("subject"),
             "notes": col("description"),
-            "updated_at": _version,
+            "updated_at": row_version,
         },
         note="events",
     ),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from salesdw.sources.mapping import Context, EntityMap, Row, Unmappable, col
-from salesdw.sources.markers import DELETED, VERSION
+from salesdw.sources.markers import DELETED, row_deleted, row_version
 from salesdw.sources.money import to_units
 
 OPTIONS = {"soft_delete_columns": ["is_deleted"]}
@@ -58,14 +58,6 @@ UNMAPPED_TABLES = {
     "subscription_history": "history-mode versions of subscription: the subscription table is read",
     "transfer": "transfers between Stripe accounts, not in the contract",
 }
-
-
-def _version(row: Row, ctx: Context):
-    return row[VERSION]
-
-
-def _deleted(row: Row, ctx: Context):
-    return row[DELETED]
 
 
 def _date(value):
@@ -146,7 +138,7 @@ def _subscription_fields() -> dict:
         "amount": amount,
         "currency": currency,
         "status": status,
-        "updated_at": _version,
+        "updated_at": row_version,
     }
 
 
@@ -176,8 +168,8 @@ MAPS = [
             "city": col("address_city"),
             "country": col("address_country"),
             "created_at": col("created"),
-            "updated_at": _version,
-            "is_deleted": _deleted,
+            "updated_at": row_version,
+            "is_deleted": row_deleted,
         },
     ),
     EntityMap(
@@ -186,11 +178,11 @@ MAPS = [
         "product",
         ("id",),
         {
-            "_deleted": _not_deleted,
+            "row_deleted": _not_deleted,
             "product_id": col("id"),
             "product_name": col("name"),
             "is_recurring": lambda row, ctx: None,
-            "updated_at": _version,
+            "updated_at": row_version,
         },
     ),
     EntityMap("erp", "subscriptions", "subscription_item", ("id",), _subscription_fields()),
@@ -200,7 +192,7 @@ MAPS = [
         "invoice",
         ("id",),
         {
-            "_deleted": _not_deleted,
+            "row_deleted": _not_deleted,
             "invoice_id": col("id"),
             "customer_id": col("customer_id"),
             "invoice_date": lambda row, ctx: _date(row.get("created") or row.get("period_end")),
@@ -210,7 +202,7 @@ MAPS = [
             "tax": _units("tax"),
             "total_incl_tax": _units("total"),
             "status": lambda row, ctx: INVOICE_STATUSES.get(row.get("status"), row.get("status")),
-            "updated_at": _version,
+            "updated_at": row_version,
         },
     ),
     EntityMap(
@@ -232,7 +224,7 @@ MAPS = [
                 else None
             ),
             "amount_excl_tax": _units("amount"),
-            "updated_at": _version,
+            "updated_at": row_version,
         },
     ),
 ]

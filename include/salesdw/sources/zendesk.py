@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from salesdw.sources.mapping import Context, EntityMap, Row, Unmappable, col
-from salesdw.sources.markers import DELETED, VERSION
+from salesdw.sources.markers import DELETED, row_version
 
 OPTIONS = {"missing_priority": "normal"}
 """Zendesk tickets may have no priority; the support marts group by it, so a ticket without
@@ -44,10 +44,6 @@ UNMAPPED_TABLES = {
     "user": "read as the tickets' requester e-mail (a lookup); agents are not in the contract",
     "user_tag": "tags, not in the contract",
 }
-
-
-def _version(row: Row, ctx: Context):
-    return row[VERSION]
 
 
 def _status_changes(row: Row, ctx: Context) -> list[tuple[dt.datetime, str]]:
@@ -127,13 +123,13 @@ MAPS = [
         "organization",
         ("id",),
         {
-            "_deleted": _org_not_deleted,
+            "row_deleted": _org_not_deleted,
             "organization_id": col("id"),
             "name": col("name"),
             "domain_names": _domains,
             "external_id": col("external_id"),
             "created_at": col("created_at"),
-            "updated_at": _version,
+            "updated_at": row_version,
         },
     ),
     EntityMap(
@@ -155,7 +151,7 @@ MAPS = [
             "solved_at": solved_at,
             "sla_first_response_minutes": _sla_target("first_reply_time"),
             "sla_resolution_minutes": _sla_target("requester_wait_time"),
-            "updated_at": _version,
+            "updated_at": row_version,
         },
     ),
 ]
