@@ -255,6 +255,67 @@ def test_slipped_deals_match_the_ground_truth(generated):
     assert len(truth) > 100 and ours == truth
 
 
+OPEN_CATEGORY_RANK = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3}
+
+
+@pytest.mark.slow
+def test_forecast_category_changes_and_late_stage_surprises_match_the_ground_truth(
+    generated, tmp_path
+):
+    """Every forecast-category change the daily extracts show, on its day, and no other (the
+    CRM delivers no history of the category: the warehouse's versions are the only source,
+    and a version carries the time of the day's last change of the deal, so the day is what
+    it can know); the deals that went up and down, counted from the truth's changes; the
+    late-stage surprises exactly; and MetricFlow's counts of both."""
+    landing, con, _ = generated
+    truth = _truth(landing, "forecast_category_changes")
+    expected = {
+        (r["opportunity_id"], r["changed_at"][:10], r["old_category"], r["new_category"])
+        for r in truth
+    }
+    ours = {
+        (opportunity, changed_at.date().isoformat(), old, new)
+        for opportunity, changed_at, old, new in con.execute(
+            "select crm_opportunity_id, changed_at, old_category, new_category "
+            "from marts.fct_forecast_category_changes"
+        ).fetchall()
+    }
+    assert len(expected) > 100 and ours == expected
+    moves: dict[str, set[str]] = {}
+    for r in truth:
+        old, new = (
+            OPEN_CATEGORY_RANK.get(r["old_category"]),
+            OPEN_CATEGORY_RANK.get(r["new_category"]),
+        )
+        if old is not None and new is not None:
+            moves.setdefault(r["opportunity_id"], set()).add("up" if new > old else "down")
+    yo_yo = {opportunity for opportunity, seen in moves.items() if seen == {"up", "down"}}
+    ours_yo_yo = {
+        row[0]
+        for row in con.execute(
+            "select crm_opportunity_id from marts.rpt_forecast_category_paths where is_yo_yo"
+        ).fetchall()
+    }
+    assert yo_yo and ours_yo_yo == yo_yo
+    surprises = {r["opportunity_id"] for r in _truth(landing, "late_stage_surprises")}
+    ours_surprises = {
+        row[0]
+        for row in con.execute(
+            "select crm_opportunity_id from marts.rpt_forecast_category_paths "
+            "where is_late_stage_surprise"
+        ).fetchall()
+    }
+    assert len(surprises) > 5 and ours_surprises == surprises
+    home = _warehouse_copy(con, tmp_path)
+    (row,) = mf_query(
+        PROJECT_ROOT / "dbt_project", home, "late_stage_surprises,yo_yo_deals", tmp_path
+    )
+    assert (int(float(row["late_stage_surprises"])), int(float(row["yo_yo_deals"]))) == (
+        len(surprises),
+        len(yo_yo),
+    )
+
+
 @pytest.mark.slow
 def test_invariants_on_generated_data(generated):
     _, con, _ = generated

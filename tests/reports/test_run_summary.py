@@ -59,6 +59,12 @@ create table marts.rpt_quota_attainment as select * from (values
     (date '2026-01-01', 'R1', 9677.42, 1000.00, false),
     (date '2026-01-01', 'R2', 6451.61, 2225.81, false)
 ) as t(month, crm_user_id, quota_amount, won_amount, is_complete);
+create table marts.rpt_forecast_category_paths as select * from (values
+    ('O1', 2, 1, true, false, 5000.00),
+    ('O2', 1, 0, false, true, 1200.40),
+    ('O3', 0, 0, false, true, 800.00),
+    ('O4', 0, 0, false, false, 99.00)
+) as t(crm_opportunity_id, ups, downs, is_yo_yo, is_late_stage_surprise, amount_reporting);
 create table marts.rpt_cac_by_segment as select * from (values
     (date '2025-12-01', 'all', 'smb', 9, 999.00),
     (date '2026-01-01', 'all', 'all', 5, 320.00),
@@ -81,6 +87,7 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_rep_turnover",
     "marts.rpt_cac_by_segment",
     "marts.rpt_quota_attainment",
+    "marts.rpt_forecast_category_paths",
 }
 
 
@@ -120,6 +127,15 @@ def test_quota_attainment_of_the_last_whole_month_and_the_current_one_to_date(co
         "Quota attainment 2025-12: 90.0% (45,000 won of 50,000 quota, 2 reps); 2026-01 to "
         "date: 20.0% (month not over) (marts.rpt_quota_attainment)"
     )
+
+
+def test_forecast_category_moves_and_late_stage_surprises(con):
+    # O1 and O2 moved (3 up, 1 down), O1 both ways; O2 and O3 are surprises: 1,200.40 + 800
+    assert (
+        "Forecast categories: 2 deals moved between open categories (3 up, 1 down), 1 up and "
+        "down; late-stage surprises: 2 lost from negotiation after a commit, 2,000 "
+        "(marts.rpt_forecast_category_paths)"
+    ) in _sales_lines(con, PRESENT)
 
 
 def test_each_segment_reads_its_own_cac(con):

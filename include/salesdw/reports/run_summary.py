@@ -242,6 +242,16 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
         f"Deals: {slipped[0]:,} slipped ({slipped[1]:,} twice or more), {slipped[2]:,} stalled "
         "(marts.fct_slipped_deals)"
     )
+    if "marts.rpt_forecast_category_paths" in present:
+        moved, ups, downs, yo_yo, surprises, amount = con.execute(
+            sql["forecast_category_paths"]
+        ).fetchone()
+        lines.append(
+            f"Forecast categories: {moved:,} deals moved between open categories ({ups:,} up, "
+            f"{downs:,} down), {yo_yo:,} up and down; late-stage surprises: {surprises:,} "
+            f"lost from negotiation after a commit, {_n(amount)} "
+            "(marts.rpt_forecast_category_paths)"
+        )
     if lost:
         top = ", ".join(f"{group} {count}" for _, group, count, _ in lost[:3])
         rising = [group for _, group, _, motif in lost if motif] or ["none"]

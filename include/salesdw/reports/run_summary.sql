@@ -112,6 +112,16 @@ select
     count(*) filter (where is_stalled) as stalled
 from marts.fct_slipped_deals;
 
+-- name: forecast_category_paths
+select
+    count(*) filter (where ups + downs > 0) as moved,
+    coalesce(sum(ups), 0) as ups,
+    coalesce(sum(downs), 0) as downs,
+    count(*) filter (where is_yo_yo) as yo_yo,
+    count(*) filter (where is_late_stage_surprise) as surprises,
+    coalesce(sum(amount_reporting) filter (where is_late_stage_surprise), 0) as surprise_amount
+from marts.rpt_forecast_category_paths;
+
 -- name: lost_reasons
 with latest as (
     select max(month) as month from marts.rpt_lost_reasons
