@@ -317,6 +317,62 @@ def test_forecast_category_changes_and_late_stage_surprises_match_the_ground_tru
 
 
 @pytest.mark.slow
+def test_lead_hand_offs_match_the_ground_truth(generated, tmp_path):
+    """Every lead with its owner's role, whether it converted (on which day), was handed
+    off to another rep and was won, as the generator's truth lists them; the funnel's
+    counts per month and role are those of the truth; MetricFlow's leads and hand-offs
+    too."""
+    landing, con, _ = generated
+    truth = _truth(landing, "lead_funnel")
+    expected = {
+        r["lead_id"]: (
+            r["owner_role"],
+            r["converted_at"][:10] or None,
+            r["is_handoff"] == "true",
+            r["is_won"] == "true",
+        )
+        for r in truth
+    }
+    ours = {
+        lead: (role, converted_at.date().isoformat() if converted_at else None, handoff, won)
+        for lead, role, converted_at, handoff, won in con.execute(
+            "select crm_lead_id, owner_role, converted_at, is_handoff, is_won "
+            "from marts.fct_lead_handoffs"
+        ).fetchall()
+    }
+    assert len(expected) > 300 and sum(v[2] for v in expected.values()) > 100
+    assert ours == expected
+    per_role = Counter()
+    for r in truth:
+        key = (r["created_at"][:7], r["owner_role"])
+        per_role[key + ("leads",)] += 1
+        per_role[key + ("converted",)] += bool(r["converted_at"])
+        per_role[key + ("handed_off",)] += r["is_handoff"] == "true"
+        per_role[key + ("won",)] += r["is_won"] == "true"
+    reported = Counter()
+    for month, role, leads, converted, handed, won in con.execute(
+        "select created_month, owner_role, leads, converted_leads, handed_off_leads, "
+        "won_leads from marts.rpt_lead_funnel "
+        "where owner_role <> 'all' and owner_crm_user_id = 'all'"
+    ).fetchall():
+        for name, value in (
+            ("leads", leads),
+            ("converted", converted),
+            ("handed_off", handed),
+            ("won", won),
+        ):
+            if value:
+                reported[(month.isoformat()[:7], role, name)] = value
+    assert reported == +per_role
+    home = _warehouse_copy(con, tmp_path)
+    (row,) = mf_query(PROJECT_ROOT / "dbt_project", home, "leads,lead_handoffs", tmp_path)
+    assert (int(float(row["leads"])), int(float(row["lead_handoffs"]))) == (
+        len(truth),
+        sum(r["is_handoff"] == "true" for r in truth),
+    )
+
+
+@pytest.mark.slow
 def test_invariants_on_generated_data(generated):
     _, con, _ = generated
     [(bad_conversion,)] = con.execute(

@@ -65,6 +65,17 @@ create table marts.rpt_forecast_category_paths as select * from (values
     ('O3', 0, 0, false, true, 800.00),
     ('O4', 0, 0, false, false, 99.00)
 ) as t(crm_opportunity_id, ups, downs, is_yo_yo, is_late_stage_surprise, amount_reporting);
+create table marts.rpt_lead_funnel as select * from (values
+    (date '2025-12-01', 'SDR', 'U1', 3, 2, 2, 1),
+    (date '2026-01-01', 'SDR', 'U1', 4, 1, 1, 0),
+    (date '2026-01-01', 'SDR', 'U2', 1, 1, 1, 1),
+    (date '2026-01-01', 'AE', 'U3', 2, 2, 0, 1),
+    (date '2025-12-01', 'SDR', 'all', 3, 2, 2, 1),
+    (date '2026-01-01', 'SDR', 'all', 5, 2, 2, 1),
+    (date '2026-01-01', 'AE', 'all', 2, 2, 0, 1),
+    (date '2026-01-01', 'all', 'all', 7, 4, 2, 2)
+) as t(created_month, owner_role, owner_crm_user_id, leads, converted_leads,
+       handed_off_leads, won_leads);
 create table marts.rpt_cac_by_segment as select * from (values
     (date '2025-12-01', 'all', 'smb', 9, 999.00),
     (date '2026-01-01', 'all', 'all', 5, 320.00),
@@ -88,6 +99,7 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_cac_by_segment",
     "marts.rpt_quota_attainment",
     "marts.rpt_forecast_category_paths",
+    "marts.rpt_lead_funnel",
 }
 
 
@@ -135,6 +147,15 @@ def test_forecast_category_moves_and_late_stage_surprises(con):
         "Forecast categories: 2 deals moved between open categories (3 up, 1 down), 1 up and "
         "down; late-stage surprises: 2 lost from negotiation after a commit, 2,000 "
         "(marts.rpt_forecast_category_paths)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_lead_hand_offs_per_owner_role_over_every_month(con):
+    # the SDR role rows: December 3 + January 5 leads, 2 + 2 converted and handed off, 1 + 1
+    # won; the AE's 2 leads, both converted by the AE: no hand-off
+    assert (
+        "Lead hand-offs by owner role: SDR 8 leads, 4 converted, 4 handed off, 2 won; AE 2 "
+        "leads, 2 converted, 0 handed off, 1 won (marts.rpt_lead_funnel)"
     ) in _sales_lines(con, PRESENT)
 
 

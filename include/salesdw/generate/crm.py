@@ -253,8 +253,15 @@ def _opportunity_change(
 
 
 def lead(
-    world: World, rng: random.Random, client: Client, converted: bool, opportunity_id: str = ""
+    world: World,
+    rng: random.Random,
+    client: Client,
+    converted: bool,
+    opportunity_id: str = "",
+    opportunity_versions: tuple[dict, ...] = (),
 ) -> None:
+    """A lead of ``client``; converted into ``opportunity_id`` (whose versions are given, for
+    the hand-off truth) when ``converted``."""
     lead_id = f"00Q{len(world.versions.get('crm__leads', [])) + 1:08d}"
     created = client.acquired_at - dt.timedelta(days=rng.randint(10, 200))
     name, _ = spelling.spell(rng, client.base, client.legal_form, "crm")
@@ -299,3 +306,33 @@ def lead(
             end,
             dict(row, status="converted", converted_opportunity_id=opportunity_id),
         )
+    if created < world.horizon:
+        landed = converted and end < world.horizon
+        _lead_funnel_fact(world, row, owner, landed, end, opportunity_id, opportunity_versions)
+
+
+def _lead_funnel_fact(
+    world: World,
+    row: dict,
+    owner: Rep,
+    converted: bool,
+    converted_at: dt.datetime,
+    opportunity_id: str,
+    opportunity_versions: tuple[dict, ...],
+) -> None:
+    """The lead's way through the hand-off funnel as the last extract shows it: converted
+    (the conversion landed), handed off (its opportunity, not deleted, is owned by another
+    rep than the lead) and won (that opportunity's last version is won)."""
+    last = max(opportunity_versions, key=lambda v: v["_at"]) if opportunity_versions else None
+    live = converted and last is not None and not last["is_deleted"]
+    world.fact(
+        "lead_funnel",
+        lead_id=row["lead_id"],
+        owner_id=owner.user_id,
+        owner_role=owner.role,
+        created_at=row["created_at"],
+        converted_at=converted_at if converted else None,
+        opportunity_id=opportunity_id if converted else "",
+        is_handoff=live and last["owner_id"] != owner.user_id,
+        is_won=live and bool(last["is_won"]),
+    )

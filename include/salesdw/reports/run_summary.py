@@ -242,6 +242,15 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
         f"Deals: {slipped[0]:,} slipped ({slipped[1]:,} twice or more), {slipped[2]:,} stalled "
         "(marts.fct_slipped_deals)"
     )
+    if "marts.rpt_lead_funnel" in present:
+        roles = con.execute(sql["lead_funnel"]).fetchall()
+        if roles:
+            funnel = "; ".join(
+                f"{role} {leads:,} leads, {converted:,} converted, {handed:,} handed off, "
+                f"{won:,} won"
+                for role, leads, converted, handed, won in roles
+            )
+            lines.append(f"Lead hand-offs by owner role: {funnel} (marts.rpt_lead_funnel)")
     if "marts.rpt_forecast_category_paths" in present:
         moved, ups, downs, yo_yo, surprises, amount = con.execute(
             sql["forecast_category_paths"]

@@ -122,6 +122,19 @@ select
     coalesce(sum(amount_reporting) filter (where is_late_stage_surprise), 0) as surprise_amount
 from marts.rpt_forecast_category_paths;
 
+-- name: lead_funnel
+-- per lead owner role, over every month: leads, converted, handed off, won
+select
+    owner_role,
+    sum(leads) as leads,
+    sum(converted_leads) as converted,
+    sum(handed_off_leads) as handed_off,
+    sum(won_leads) as won
+from marts.rpt_lead_funnel
+where owner_role <> 'all' and owner_crm_user_id = 'all'
+group by owner_role
+order by leads desc, owner_role;
+
 -- name: lost_reasons
 with latest as (
     select max(month) as month from marts.rpt_lost_reasons
