@@ -372,6 +372,52 @@ def test_lead_hand_offs_match_the_ground_truth(generated, tmp_path):
     )
 
 
+def _last_five_business_days(day: dt.date, grain: str) -> bool:
+    """Whether ``day`` is one of the last five Monday-to-Friday days of its month or quarter,
+    by walking the calendar to the period's end."""
+    first_month = day.month if grain == "month" else (day.month - 1) // 3 * 3 + 1
+    months = 1 if grain == "month" else 3
+    end_year, end_month = divmod(first_month - 1 + months, 12)
+    period_end = dt.date(day.year + end_year, end_month + 1, 1) - dt.timedelta(days=1)
+    later = sum(
+        1
+        for n in range(1, (period_end - day).days + 1)
+        if (day + dt.timedelta(days=n)).weekday() < 5
+    )
+    return later < 5
+
+
+@pytest.mark.slow
+def test_period_end_wins_match_the_ground_truth(generated, tmp_path):
+    """The wins per month and quarter, and those closed in the period's last five business
+    days (found here by walking the calendar), from the generator's list of won deals; and
+    MetricFlow's month-end wins."""
+    landing, con, _ = generated
+    truth = _truth(landing, "won_deals")
+    expected = Counter()
+    for r in truth:
+        day = dt.datetime.fromisoformat(r["closed_at"]).date()
+        for grain in ("month", "quarter"):
+            month = day.month if grain == "month" else (day.month - 1) // 3 * 3 + 1
+            start = dt.date(day.year, month, 1)
+            expected[(grain, start, "wins")] += 1
+            expected[(grain, start, "ends")] += _last_five_business_days(day, grain)
+    ours = Counter()
+    for grain, start, wins, ends in con.execute(
+        "select period_grain, period_start, wins, period_end_wins "
+        "from marts.rpt_period_end_wins where owner_crm_user_id = 'all'"
+    ).fetchall():
+        ours[(grain, start, "wins")] += wins
+        ours[(grain, start, "ends")] += ends
+    assert len(truth) > 500 and +ours == +expected
+    home = _warehouse_copy(con, tmp_path)
+    (row,) = mf_query(PROJECT_ROOT / "dbt_project", home, "month_end_wins", tmp_path)
+    month_ends = sum(
+        v for (grain, _, kind), v in expected.items() if (grain, kind) == ("month", "ends")
+    )
+    assert int(float(row["month_end_wins"])) == month_ends
+
+
 @pytest.mark.slow
 def test_invariants_on_generated_data(generated):
     _, con, _ = generated

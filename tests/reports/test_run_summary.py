@@ -76,6 +76,15 @@ create table marts.rpt_lead_funnel as select * from (values
     (date '2026-01-01', 'all', 'all', 7, 4, 2, 2)
 ) as t(created_month, owner_role, owner_crm_user_id, leads, converted_leads,
        handed_off_leads, won_leads);
+create table marts.rpt_period_end_wins as select * from (values
+    ('month', date '2025-12-01', 'all', 10, 4, 0.4, 0.2273, true),
+    ('month', date '2026-01-01', 'all', 8, 2, 0.25, 0.2273, true),
+    ('month', date '2026-01-01', 'U1', 8, 8, 1.0, 0.2273, true),
+    ('month', date '2026-02-01', 'all', 3, 3, 1.0, 0.25, false),
+    ('quarter', date '2025-10-01', 'all', 30, 6, 0.2, 0.0781, true),
+    ('quarter', date '2026-01-01', 'all', 11, 5, 0.4545, 0.0781, false)
+) as t(period_grain, period_start, owner_crm_user_id, wins, period_end_wins,
+       period_end_share_by_count, share_without_pressure, is_complete);
 create table marts.rpt_cac_by_segment as select * from (values
     (date '2025-12-01', 'all', 'smb', 9, 999.00),
     (date '2026-01-01', 'all', 'all', 5, 320.00),
@@ -100,6 +109,7 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_quota_attainment",
     "marts.rpt_forecast_category_paths",
     "marts.rpt_lead_funnel",
+    "marts.rpt_period_end_wins",
 }
 
 
@@ -156,6 +166,15 @@ def test_lead_hand_offs_per_owner_role_over_every_month(con):
     assert (
         "Lead hand-offs by owner role: SDR 8 leads, 4 converted, 4 handed off, 2 won; AE 2 "
         "leads, 2 converted, 0 handed off, 1 won (marts.rpt_lead_funnel)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_period_end_wins_of_the_latest_whole_month_and_quarter(con):
+    # February and Q1 2026 are not over: January 2026 and Q4 2025 are the latest whole ones
+    assert (
+        "Wins in the last five business days, month of 2026-01: 2 of 8 wins (25.0%; 22.7% "
+        "without pressure); quarter of 2025-10: 6 of 30 wins (20.0%; 7.8% without pressure) "
+        "(marts.rpt_period_end_wins)"
     ) in _sales_lines(con, PRESENT)
 
 

@@ -166,6 +166,8 @@ def _opportunity(
         _opportunity_change(world, rng, row, at, "stage", old_stage, row["stage"], owner)
         if at < world.horizon:
             categories.append((at, "closed", stage))
+        if outcome == "won" and at < world.horizon:
+            world.fact("won_deals", opportunity_id=opp_id, owner_id=owner.user_id, closed_at=at)
         if outcome == "lost" and at < world.horizon:
             world.fact(
                 "lost_requests",

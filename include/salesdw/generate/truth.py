@@ -8,7 +8,7 @@ Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
 - faults.csv: every injected fault: file, line, column, rule.
 - events.csv: one-off events (schema drift, re-delivered file, unreadable file).
 - slipped_deals.csv, forecast_category_changes.csv, late_stage_surprises.csv,
-  lead_funnel.csv, orphaned_accounts.csv, lost_requests.csv, breached_tickets.csv,
+  lead_funnel.csv, won_deals.csv, orphaned_accounts.csv, lost_requests.csv, breached_tickets.csv,
   late_deliveries.csv: facts as of the last extract date, for the marts to reproduce.
 - subscription_months.csv, fx_effects.csv, acquisition.csv: the revenue truth (truth_revenue.py).
 """
@@ -220,6 +220,7 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
             "new_category",
         ],
         "late_stage_surprises": ["opportunity_id", "lost_at"],
+        "won_deals": ["opportunity_id", "owner_id", "closed_at"],
         "lead_funnel": [
             "lead_id",
             "owner_id",

@@ -251,6 +251,18 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
                 for role, leads, converted, handed, won in roles
             )
             lines.append(f"Lead hand-offs by owner role: {funnel} (marts.rpt_lead_funnel)")
+    if "marts.rpt_period_end_wins" in present:
+        periods = con.execute(sql["period_end_wins"]).fetchall()
+        if periods:
+            parts = [
+                f"{grain} of {start:%Y-%m}: {ends:,} of {wins:,} wins ({_n(share, '.1%')}; "
+                f"{_n(even, '.1%')} without pressure)"
+                for grain, start, wins, ends, share, even in periods
+            ]
+            lines.append(
+                "Wins in the last five business days, "
+                f"{'; '.join(parts)} (marts.rpt_period_end_wins)"
+            )
     if "marts.rpt_forecast_category_paths" in present:
         moved, ups, downs, yo_yo, surprises, amount = con.execute(
             sql["forecast_category_paths"]

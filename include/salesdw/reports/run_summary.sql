@@ -135,6 +135,15 @@ where owner_role <> 'all' and owner_crm_user_id = 'all'
 group by owner_role
 order by leads desc, owner_role;
 
+-- name: period_end_wins
+-- the latest whole month and the latest whole quarter, company-wide
+select period_grain, period_start, wins, period_end_wins, period_end_share_by_count,
+    share_without_pressure
+from marts.rpt_period_end_wins
+where owner_crm_user_id = 'all' and is_complete
+qualify row_number() over (partition by period_grain order by period_start desc) = 1
+order by period_grain;
+
 -- name: lost_reasons
 with latest as (
     select max(month) as month from marts.rpt_lost_reasons
