@@ -14,12 +14,16 @@ The transform DAG runs each step as a task; `salesdw build` runs them in one pro
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from salesdw.build.dbt import BuildError, DbtStep, dbt_build
 from salesdw.config import Settings
 from salesdw.mdm.run import MasterDataRun, run_master_data
+from salesdw.sources import record_known_matches
 from salesdw.warehouse import connect, now, raw_rows, record_build_step
+
+log = logging.getLogger(__name__)
 
 BEFORE_MASTER_DATA = ("--exclude", "source:mdm+")
 AFTER_MASTER_DATA = ("--select", "source:mdm+")
@@ -30,7 +34,11 @@ publishes only when all of them completed in the run."""
 
 
 def master_data(settings: Settings) -> MasterDataRun:
-    """The master-data run on the build warehouse."""
+    """The master-data run on the build warehouse, after recording the client records the
+    source systems merged (HubSpot's company merges) as known matches."""
+    added = record_known_matches(settings)
+    if added:
+        log.info("known matches recorded from the source systems: %s", ", ".join(added))
     return run_master_data(settings.warehouse_path, settings=settings)
 
 
