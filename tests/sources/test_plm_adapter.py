@@ -86,9 +86,15 @@ def test_a_json_export_loads_by_day_quarantines_its_bad_row_and_a_rerun_adds_not
             "select file, line_number, column_name, rule, value, record ->> 'product_id' "
             "from raw.quarantine"
         ).fetchall()
+        suites = con.execute(
+            "select distinct suite, file from audit.validation_results where suite like 'erp%'"
+        ).fetchall()
+        lineage = con.execute("select distinct _source_file from raw.erp__plm_products").fetchall()
     assert quarantined == [
         (outcome.file, 5, "launch_date", "unparseable_date", "2025-02-31", "PLM-005")
     ]
+    assert suites == [("erp__plm_products", outcome.file)]  # the boundary suite ran
+    assert lineage == [(outcome.file,)]
     ts = dt.datetime
     assert _raw(settings) == [
         ("PLM-001", "Four mixte 60L", "Fours", "released", "3.2", dt.date(2024, 3, 15),
