@@ -5,7 +5,8 @@ The matcher needs the previous run's client ids, so it is not a dbt model; it si
 two `dbt build` steps split by the graph:
 
 1. `dbt build --exclude source:mdm+`: seeds, staging, intermediate models and their tests;
-2. the master-data run (salesdw.mdm.run), which writes the `mdm` schema;
+2. the master-data run (salesdw.mdm.run), which writes the `mdm` schema, after recording
+   the merges the source systems made (salesdw.sources.record_known_matches);
 3. `dbt build --select source:mdm+`: the marts that read it, their contracts and tests.
 
 The transform DAG runs each step as a task; `salesdw build` runs them in one process
