@@ -2,9 +2,9 @@
 local Sellsy-shaped server (tests/sources/sellsy_fake.py) serves the objects of
 test_sellsy_mapping.py, credentials and the API's address come from the environment.
 
-By hand: the run of extract date 2026-03-02 starts after its data interval [03-02, 03-03)
-ends, so the sync stamps what it lands 2026-03-02 23:59:59.999999 UTC and the load task of
-the same run maps it: the one invoice served (301) is loaded. A second run of the same
+By hand: the run of extract date 2026-03-02 (its logical date) starts after that day, so the
+sync stamps what it lands 2026-03-02 23:59:59.999999 UTC and the load task of the same run
+maps it: the one invoice served (301) is loaded. A second run of the same
 date lands nothing new (the watermark) and loads nothing (the same virtual file's sha256).
 """
 
@@ -25,10 +25,12 @@ DAY = dt.date(2026, 3, 2)
 
 
 def _context(run_id: str) -> dict:
+    # as `dags test` and a manual run of DAY give it: the data interval ends at DAY
     start = dt.datetime.combine(DAY, dt.time(), tzinfo=dt.UTC)
     return {
         "logical_date": start,
-        "data_interval_end": start + dt.timedelta(days=1),
+        "data_interval_start": start - dt.timedelta(days=1),
+        "data_interval_end": start,
         "run_id": run_id,
         "params": {},
     }
