@@ -70,14 +70,11 @@ def record_known_matches(settings) -> list[str]:
 
     sources_file = settings.sources_file
     systems = config.load(sources_file) if sources_file and Path(sources_file).is_file() else []
-    knowing = [
-        (system, vendor(system.adapter))
-        for system in systems
-        if hasattr(vendor(system.adapter), "known_matches")
-        and system.feeds_entity("crm", "accounts")
-    ]
     added = []
-    for system, module in knowing:
+    for system in systems:
+        module = vendor(system.adapter)
+        if not hasattr(module, "known_matches") or not system.feeds_entity("crm", "accounts"):
+            continue
         pairs = [
             (RecordRef("crm", "accounts", survivor), RecordRef("crm", "accounts", merged), reason)
             for survivor, merged, reason in module.known_matches(open_store(system.location))
