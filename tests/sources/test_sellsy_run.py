@@ -1,10 +1,12 @@
-"""`salesdw run` through Airflow with Sellsy as the CRM and for erp quotes, invoices and
-subscriptions: the ingestion DAGs' `sync_sellsy` tasks call the local Sellsy-shaped server
-(tests/sources/sellsy_fake.py; credentials and its address from the environment, as a
-deployment sets them), their load tasks map what was landed, the transform DAG builds.
+"""`salesdw run` through Airflow with Sellsy as the CRM and for erp customers, quotes,
+invoices and subscriptions: the ingestion DAGs' `sync_sellsy` tasks call the local
+Sellsy-shaped server (tests/sources/sellsy_fake.py; credentials and its address from the
+environment, as a deployment sets them), their load tasks map what was landed, the transform
+DAG builds and the gate publishes.
 
 By hand, from the objects of test_sellsy_mapping.py served for the run of 2026-03-02 (the
-sync stamps what it lands within that run's data interval): 2 companies, 1 contact,
+sync stamps what it lands with the run's logical date): 2 companies (as CRM accounts and as
+ERP customers), 1 contact,
 2 opportunities (the draft estimate 202 is reported, not sent: 1 quote), 1 invoice and
 1 subscription reach raw, every one from a `sellsy_<entity>_20260302.parquet` file.
 """
@@ -23,6 +25,7 @@ from tests.sources.sellsy_fake import FakeSellsy
 from tests.sources.test_sellsy_mapping import OBJECTS
 
 EXPECTED = {
+    "erp__customers": 2,
     "crm__accounts": 2,
     "crm__contacts": 1,
     "crm__opportunities": 2,
@@ -36,7 +39,7 @@ EXPECTED = {
 def test_salesdw_run_syncs_sellsy_in_the_ingestion_dags_then_loads_it(tmp_path):
     system = {
         "adapter": "sellsy",
-        "feeds": {"crm": "all", "erp": ["quotes", "invoices", "subscriptions"]},
+        "feeds": {"crm": "all", "erp": ["customers", "quotes", "invoices", "subscriptions"]},
         "location": {"duckdb": str(tmp_path / "sellsy" / "sellsy.duckdb"), "schema": "main"},
         "options": {"currency": "EUR"},
     }
@@ -80,3 +83,19 @@ def test_salesdw_run_syncs_sellsy_in_the_ingestion_dags_then_loads_it(tmp_path):
         assert files == [
             f"{table.split('__')[0]}/{entity}/2026-03-02/sellsy_{entity}_20260302.parquet"
         ]
+    # the transform built and the gate published: Sellsy's company 1 is a CRM account and an
+    # ERP customer (one SIREN), so one master client, and every estimate, invoice and
+    # subscription names a customer that landed
+    assert "PUBLISHED" in result.stdout, output
+    published = home / "published" / "current" / "salesdw.duckdb"
+    with duckdb.connect(str(published), read_only=True) as con:
+        company_1 = con.execute(
+            "select source_system, client_id from marts.map_client_source_ids "
+            "where source_id = '1'"
+        ).fetchall()
+        [(unmapped,)] = con.execute(
+            "select sum(unmapped_records) from marts.rpt_referential_integrity"
+        ).fetchall()
+    assert sorted(system for system, _ in company_1) == ["crm", "erp"], company_1
+    assert len({client for _, client in company_1}) == 1, company_1
+    assert unmapped == 0

@@ -192,6 +192,34 @@ MAPS = [
         rows=_objects,
     ),
     EntityMap(
+        "erp",
+        "customers",
+        "companies",
+        ("id", "updated_at"),
+        {
+            # Sellsy is also the invoicing system: its companies are the customers its
+            # estimates, invoices and subscriptions name (`related` company ids)
+            "customer_id": path("id"),
+            "company_name": path("name"),
+            "siren": path("legal_france", "siren"),
+            "vat_number": path("legal_france", "vat"),
+            "address": path("_embed", "invoicing_address", "address_line_1"),
+            "postal_code": path("_embed", "invoicing_address", "postal_code"),
+            "city": path("_embed", "invoicing_address", "city"),
+            "country": _first(
+                path("_embed", "invoicing_address", "country"),
+                path("_embed", "invoicing_address", "country_code"),
+            ),
+            "phone": _first(path("phone_number"), path("mobile_number")),
+            "email": path("email"),
+            "website": path("website"),
+            "created_at": _time("created"),
+            "updated_at": _updated,
+            "is_deleted": lambda row, ctx: False,
+        },
+        rows=_objects,
+    ),
+    EntityMap(
         "crm",
         "contacts",
         "contacts",

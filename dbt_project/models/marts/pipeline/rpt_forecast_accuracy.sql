@@ -275,7 +275,9 @@ aggregated as (
         month,
         case when grouping(team) = 1 then 'all' else team end as team,
         case
-            when grouping(owner_crm_user_id) = 1 then 'all' else owner_crm_user_id
+            when grouping(owner_crm_user_id) = 1 then 'all'
+            -- a deal or forecast with no owner (a CRM that leaves it empty) is not a rep's
+            else coalesce(owner_crm_user_id, 'unknown')
         end as owner_crm_user_id,
         sum(forecast_amount) as forecast_amount,
         sum(actual_amount) as actual_amount,
