@@ -90,8 +90,7 @@ def test_salesdw_run_syncs_sellsy_in_the_ingestion_dags_then_loads_it(tmp_path):
     published = home / "published" / "current" / "salesdw.duckdb"
     with duckdb.connect(str(published), read_only=True) as con:
         company_1 = con.execute(
-            "select source_system, client_id from marts.map_client_source_ids "
-            "where source_id = '1'"
+            "select source_system, client_id from marts.map_client_source_ids where source_id = '1'"
         ).fetchall()
         [(unmapped,)] = con.execute(
             "select sum(unmapped_records) from marts.rpt_referential_integrity"
