@@ -39,21 +39,36 @@ crm_names as (
 -- every ERP article anything names: the product file, the subscriptions and the quotes
 erp_references as (
 
-    select erp_product_id as product_reference, 0 as requests from erp_products
+    select
+        erp_product_id as product_reference,
+        0 as requests
+    from erp_products
     union all
-    select erp_product_id as product_reference, 0 as requests from subscriptions
+    select
+        erp_product_id as product_reference,
+        0 as requests
+    from subscriptions
     where erp_product_id is not null
     union all
-    select erp_product_id as product_reference, 1 as requests from quotes
+    select
+        erp_product_id as product_reference,
+        1 as requests
+    from quotes
     where erp_product_id is not null
 
 ),
 
 crm_references as (
 
-    select crm_product_name as product_reference, 0 as requests from crm_names
+    select
+        crm_product_name as product_reference,
+        0 as requests
+    from crm_names
     union all
-    select crm_product_name as product_reference, 1 as requests from opportunities
+    select
+        crm_product_name as product_reference,
+        1 as requests
+    from opportunities
     where crm_product_name is not null
 
 ),
