@@ -92,11 +92,14 @@ crm_mapped as (
     select
         'crm_product_name' as reference_kind,
         crm_references.product_reference,
-        max(crm_names.plm_product_id) as plm_product_id,
+        max(plm_products.plm_product_id) as plm_product_id,
         cast(sum(crm_references.requests) as bigint) as quotes_and_deals
     from crm_references
     left join crm_names
         on crm_references.product_reference = crm_names.crm_product_name
+    -- a seed line naming a product the PLM does not hold (or no PLM export) maps nothing
+    left join plm_products
+        on crm_names.plm_product_id = plm_products.plm_product_id
     group by crm_references.product_reference
 
 ),
