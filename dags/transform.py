@@ -1,8 +1,9 @@
 """## Transform: staging, master data, marts
 
 Runs when an ingestion DAG loads new rows (any `raw.*` asset). Write, audit, publish:
-`dbt_build_upstream` (seeds, staging, intermediate, their tests), `master_data` (matching and
-stable client ids, see docs/master-data.md), `dbt_build_marts` (marts with enforced contracts
+`dbt_build_upstream` (seeds, staging, intermediate, their tests), `master_data` (the merges
+the source systems made recorded as known matches, then matching and stable client ids, see
+docs/master-data.md), `dbt_build_marts` (marts with enforced contracts
 and their tests) build into the private build warehouse; `audit_and_publish` (run whatever
 the build's outcome) checks the build and publishes it for BI only if no blocking check
 failed (docs/auditing.md). A failed gate fails the run with the report; BI keeps the last

@@ -15,6 +15,13 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 """The repository checkout: holds ``dags/``, ``dbt_project/`` and ``expectations/``."""
 
 
+def sources_file(environ: dict[str, str] | None = None) -> Path:
+    """``SALESDW_SOURCES_FILE``, default ``sources.yml`` at the repository root: read alone
+    (without the rest of the settings) by the DAG files at parse time."""
+    env = os.environ if environ is None else environ
+    return Path(env.get("SALESDW_SOURCES_FILE") or PROJECT_ROOT / "sources.yml").resolve()
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -84,9 +91,7 @@ class Settings:
             serve_uri=env.get("SALESDW_SERVE_URI") or None,
             serve_role_prefix=env.get("SALESDW_SERVE_ROLE_PREFIX", "salesdw_"),
             access_file=Path(env.get("SALESDW_ACCESS_FILE") or PROJECT_ROOT / "access.yml"),
-            sources_file=Path(
-                env.get("SALESDW_SOURCES_FILE") or PROJECT_ROOT / "sources.yml"
-            ).resolve(),
+            sources_file=sources_file(env),
         )
 
     def encoding(self, source: str) -> str:

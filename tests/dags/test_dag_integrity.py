@@ -18,6 +18,7 @@ from salesdw import contract
 from salesdw.config import PROJECT_ROOT
 
 DAGS = PROJECT_ROOT / "dags"
+CRM_ENTITIES = [e.name for e in contract.SOURCES["crm"].entities]
 
 INSPECT = r"""
 import json, sys, time
@@ -135,3 +136,33 @@ def test_with_catch_up_the_ingestion_dags_start_on_the_configured_day(tmp_path):
     for source in ("erp", "crm", "support"):
         dag = bag["dags"][f"ingest_{source}"]
         assert (dag["start"], dag["catchup"]) == ("2025-06-01 00:00:00+00:00", True)
+
+
+def test_without_a_sellsy_system_no_dag_has_a_sync_task(dagbag):
+    for dag in dagbag["dags"].values():
+        assert "sync_sellsy" not in dag["tasks"]
+
+
+def test_a_sellsy_system_gets_a_sync_task_upstream_of_the_entities_it_feeds(tmp_path):
+    # feeds by hand: crm `all` = the three CRM entities the sellsy adapter maps (accounts,
+    # contacts, opportunities; docs/sources/sellsy.md), erp: invoices only. The location's
+    # ${VAR} is unset: parsing must not need the secrets.
+    sources_file = tmp_path / "sources.yml"
+    sources_file.write_text(
+        "systems:\n  sellsy:\n    adapter: sellsy\n"
+        "    feeds: {crm: all, erp: [invoices]}\n"
+        "    location: {duckdb: '${SALESDW_TEST_UNSET_SELLSY_FILE}', schema: main}\n",
+        encoding="utf-8",
+    )
+    bag = json.loads(_child(INSPECT, str(DAGS), tmp_path, SALESDW_SOURCES_FILE=str(sources_file)))
+    assert bag["errors"] == {}
+    crm = bag["dags"]["ingest_crm"]["tasks"]
+    waiting = {t for t, v in crm.items() if v["upstream"] == ["sync_sellsy"]}
+    assert waiting == {"load_accounts", "load_contacts", "load_opportunities"}
+    assert len(crm) == len(CRM_ENTITIES) + 1
+    assert crm["sync_sellsy"]["upstream"] == [] and crm["sync_sellsy"]["outlets"] == []
+    assert crm["sync_sellsy"]["pool"] == "duckdb_writer" and crm["sync_sellsy"]["retries"] >= 1
+    erp = bag["dags"]["ingest_erp"]["tasks"]
+    assert {t for t, v in erp.items() if v["upstream"]} == {"load_invoices"}
+    assert erp["load_invoices"]["upstream"] == ["sync_sellsy"]
+    assert "sync_sellsy" not in bag["dags"]["ingest_support"]["tasks"]

@@ -255,6 +255,169 @@ def test_slipped_deals_match_the_ground_truth(generated):
     assert len(truth) > 100 and ours == truth
 
 
+OPEN_CATEGORY_RANK = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3}
+
+
+@pytest.mark.slow
+def test_forecast_category_changes_and_late_stage_surprises_match_the_ground_truth(
+    generated, tmp_path
+):
+    """Every forecast-category change the daily extracts show, on its day, and no other (the
+    CRM delivers no history of the category: the warehouse's versions are the only source,
+    and a version carries the time of the day's last change of the deal, so the day is what
+    it can know); the deals that went up and down, counted from the truth's changes; the
+    late-stage surprises exactly; and MetricFlow's counts of both."""
+    landing, con, _ = generated
+    truth = _truth(landing, "forecast_category_changes")
+    expected = {
+        (r["opportunity_id"], r["changed_at"][:10], r["old_category"], r["new_category"])
+        for r in truth
+    }
+    ours = {
+        (opportunity, changed_at.date().isoformat(), old, new)
+        for opportunity, changed_at, old, new in con.execute(
+            "select crm_opportunity_id, changed_at, old_category, new_category "
+            "from marts.fct_forecast_category_changes"
+        ).fetchall()
+    }
+    assert len(expected) > 100 and ours == expected
+    moves: dict[str, set[str]] = {}
+    for r in truth:
+        old, new = (
+            OPEN_CATEGORY_RANK.get(r["old_category"]),
+            OPEN_CATEGORY_RANK.get(r["new_category"]),
+        )
+        if old is not None and new is not None:
+            moves.setdefault(r["opportunity_id"], set()).add("up" if new > old else "down")
+    yo_yo = {opportunity for opportunity, seen in moves.items() if seen == {"up", "down"}}
+    ours_yo_yo = {
+        row[0]
+        for row in con.execute(
+            "select crm_opportunity_id from marts.rpt_forecast_category_paths where is_yo_yo"
+        ).fetchall()
+    }
+    assert yo_yo and ours_yo_yo == yo_yo
+    surprises = {r["opportunity_id"] for r in _truth(landing, "late_stage_surprises")}
+    ours_surprises = {
+        row[0]
+        for row in con.execute(
+            "select crm_opportunity_id from marts.rpt_forecast_category_paths "
+            "where is_late_stage_surprise"
+        ).fetchall()
+    }
+    assert len(surprises) > 5 and ours_surprises == surprises
+    home = _warehouse_copy(con, tmp_path)
+    (row,) = mf_query(
+        PROJECT_ROOT / "dbt_project", home, "late_stage_surprises,yo_yo_deals", tmp_path
+    )
+    assert (int(float(row["late_stage_surprises"])), int(float(row["yo_yo_deals"]))) == (
+        len(surprises),
+        len(yo_yo),
+    )
+
+
+@pytest.mark.slow
+def test_lead_hand_offs_match_the_ground_truth(generated, tmp_path):
+    """Every lead with its owner's role, whether it converted (on which day), was handed
+    off to another rep and was won, as the generator's truth lists them; the funnel's
+    counts per month and role are those of the truth; MetricFlow's leads and hand-offs
+    too."""
+    landing, con, _ = generated
+    truth = _truth(landing, "lead_funnel")
+    expected = {
+        r["lead_id"]: (
+            r["owner_role"],
+            r["converted_at"][:10] or None,
+            r["is_handoff"] == "true",
+            r["is_won"] == "true",
+        )
+        for r in truth
+    }
+    ours = {
+        lead: (role, converted_at.date().isoformat() if converted_at else None, handoff, won)
+        for lead, role, converted_at, handoff, won in con.execute(
+            "select crm_lead_id, owner_role, converted_at, is_handoff, is_won "
+            "from marts.fct_lead_handoffs"
+        ).fetchall()
+    }
+    assert len(expected) > 300 and sum(v[2] for v in expected.values()) > 100
+    assert ours == expected
+    per_role = Counter()
+    for r in truth:
+        key = (r["created_at"][:7], r["owner_role"])
+        per_role[key + ("leads",)] += 1
+        per_role[key + ("converted",)] += bool(r["converted_at"])
+        per_role[key + ("handed_off",)] += r["is_handoff"] == "true"
+        per_role[key + ("won",)] += r["is_won"] == "true"
+    reported = Counter()
+    for month, role, leads, converted, handed, won in con.execute(
+        "select created_month, owner_role, leads, converted_leads, handed_off_leads, "
+        "won_leads from marts.rpt_lead_funnel "
+        "where owner_role <> 'all' and owner_crm_user_id = 'all'"
+    ).fetchall():
+        for name, value in (
+            ("leads", leads),
+            ("converted", converted),
+            ("handed_off", handed),
+            ("won", won),
+        ):
+            if value:
+                reported[(month.isoformat()[:7], role, name)] = value
+    assert reported == +per_role
+    home = _warehouse_copy(con, tmp_path)
+    (row,) = mf_query(PROJECT_ROOT / "dbt_project", home, "leads,lead_handoffs", tmp_path)
+    assert (int(float(row["leads"])), int(float(row["lead_handoffs"]))) == (
+        len(truth),
+        sum(r["is_handoff"] == "true" for r in truth),
+    )
+
+
+def _last_five_business_days(day: dt.date, grain: str) -> bool:
+    """Whether ``day`` is one of the last five Monday-to-Friday days of its month or quarter,
+    by walking the calendar to the period's end."""
+    first_month = day.month if grain == "month" else (day.month - 1) // 3 * 3 + 1
+    months = 1 if grain == "month" else 3
+    end_year, end_month = divmod(first_month - 1 + months, 12)
+    period_end = dt.date(day.year + end_year, end_month + 1, 1) - dt.timedelta(days=1)
+    later = sum(
+        1
+        for n in range(1, (period_end - day).days + 1)
+        if (day + dt.timedelta(days=n)).weekday() < 5
+    )
+    return later < 5
+
+
+@pytest.mark.slow
+def test_period_end_wins_match_the_ground_truth(generated, tmp_path):
+    """The wins per month and quarter, and those closed in the period's last five business
+    days (found here by walking the calendar), from the generator's list of won deals; and
+    MetricFlow's month-end wins."""
+    landing, con, _ = generated
+    truth = _truth(landing, "won_deals")
+    expected = Counter()
+    for r in truth:
+        day = dt.datetime.fromisoformat(r["closed_at"]).date()
+        for grain in ("month", "quarter"):
+            month = day.month if grain == "month" else (day.month - 1) // 3 * 3 + 1
+            start = dt.date(day.year, month, 1)
+            expected[(grain, start, "wins")] += 1
+            expected[(grain, start, "ends")] += _last_five_business_days(day, grain)
+    ours = Counter()
+    for grain, start, wins, ends in con.execute(
+        "select period_grain, period_start, wins, period_end_wins "
+        "from marts.rpt_period_end_wins where owner_crm_user_id = 'all'"
+    ).fetchall():
+        ours[(grain, start, "wins")] += wins
+        ours[(grain, start, "ends")] += ends
+    assert len(truth) > 500 and +ours == +expected
+    home = _warehouse_copy(con, tmp_path)
+    (row,) = mf_query(PROJECT_ROOT / "dbt_project", home, "month_end_wins", tmp_path)
+    month_ends = sum(
+        v for (grain, _, kind), v in expected.items() if (grain, kind) == ("month", "ends")
+    )
+    assert int(float(row["month_end_wins"])) == month_ends
+
+
 @pytest.mark.slow
 def test_invariants_on_generated_data(generated):
     _, con, _ = generated

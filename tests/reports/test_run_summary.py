@@ -60,6 +60,32 @@ create table marts.rpt_quota_attainment as select * from (values
     (date '2026-01-01', 'R1', 9677.42, 1000.00, false),
     (date '2026-01-01', 'R2', 6451.61, 2225.81, false)
 ) as t(month, crm_user_id, quota_amount, won_amount, is_complete);
+create table marts.rpt_forecast_category_paths as select * from (values
+    ('O1', 2, 1, true, false, 5000.00),
+    ('O2', 1, 0, false, true, 1200.40),
+    ('O3', 0, 0, false, true, 800.00),
+    ('O4', 0, 0, false, false, 99.00)
+) as t(crm_opportunity_id, ups, downs, is_yo_yo, is_late_stage_surprise, amount_reporting);
+create table marts.rpt_lead_funnel as select * from (values
+    (date '2025-12-01', 'SDR', 'U1', 3, 2, 2, 1),
+    (date '2026-01-01', 'SDR', 'U1', 4, 1, 1, 0),
+    (date '2026-01-01', 'SDR', 'U2', 1, 1, 1, 1),
+    (date '2026-01-01', 'AE', 'U3', 2, 2, 0, 1),
+    (date '2025-12-01', 'SDR', 'all', 3, 2, 2, 1),
+    (date '2026-01-01', 'SDR', 'all', 5, 2, 2, 1),
+    (date '2026-01-01', 'AE', 'all', 2, 2, 0, 1),
+    (date '2026-01-01', 'all', 'all', 7, 4, 2, 2)
+) as t(created_month, owner_role, owner_crm_user_id, leads, converted_leads,
+       handed_off_leads, won_leads);
+create table marts.rpt_period_end_wins as select * from (values
+    ('month', date '2025-12-01', 'all', 10, 4, 0.4, 0.2273, true),
+    ('month', date '2026-01-01', 'all', 8, 2, 0.25, 0.2273, true),
+    ('month', date '2026-01-01', 'U1', 8, 8, 1.0, 0.2273, true),
+    ('month', date '2026-02-01', 'all', 3, 3, 1.0, 0.25, false),
+    ('quarter', date '2025-10-01', 'all', 30, 6, 0.2, 0.0781, true),
+    ('quarter', date '2026-01-01', 'all', 11, 5, 0.4545, 0.0781, false)
+) as t(period_grain, period_start, owner_crm_user_id, wins, period_end_wins,
+       period_end_share_by_count, share_without_pressure, is_complete);
 create table marts.rpt_cac_by_segment as select * from (values
     (date '2025-12-01', 'all', 'smb', 9, 999.00),
     (date '2026-01-01', 'all', 'all', 5, 320.00),
@@ -82,6 +108,9 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_rep_turnover",
     "marts.rpt_cac_by_segment",
     "marts.rpt_quota_attainment",
+    "marts.rpt_forecast_category_paths",
+    "marts.rpt_lead_funnel",
+    "marts.rpt_period_end_wins",
 }
 
 
@@ -121,6 +150,33 @@ def test_quota_attainment_of_the_last_whole_month_and_the_current_one_to_date(co
         "Quota attainment 2025-12: 90.0% (45,000 won of 50,000 quota, 2 reps); 2026-01 to "
         "date: 20.0% (month not over) (marts.rpt_quota_attainment)"
     )
+
+
+def test_forecast_category_moves_and_late_stage_surprises(con):
+    # O1 and O2 moved (3 up, 1 down), O1 both ways; O2 and O3 are surprises: 1,200.40 + 800
+    assert (
+        "Forecast categories: 2 deals moved between open categories (3 up, 1 down), 1 up and "
+        "down; late-stage surprises: 2 lost from negotiation after a commit, 2,000 "
+        "(marts.rpt_forecast_category_paths)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_lead_hand_offs_per_owner_role_over_every_month(con):
+    # the SDR role rows: December 3 + January 5 leads, 2 + 2 converted and handed off, 1 + 1
+    # won; the AE's 2 leads, both converted by the AE: no hand-off
+    assert (
+        "Lead hand-offs by owner role: SDR 8 leads, 4 converted, 4 handed off, 2 won; AE 2 "
+        "leads, 2 converted, 0 handed off, 1 won (marts.rpt_lead_funnel)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_period_end_wins_of_the_latest_whole_month_and_quarter(con):
+    # February and Q1 2026 are not over: January 2026 and Q4 2025 are the latest whole ones
+    assert (
+        "Wins in the last five business days, month of 2026-01: 2 of 8 wins (25.0%; 22.7% "
+        "without pressure); quarter of 2025-10: 6 of 30 wins (20.0%; 7.8% without pressure) "
+        "(marts.rpt_period_end_wins)"
+    ) in _sales_lines(con, PRESENT)
 
 
 def test_each_segment_reads_its_own_cac(con):

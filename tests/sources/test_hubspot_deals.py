@@ -17,7 +17,6 @@ creation, 2024-01-05; deal 3 at probability 90; the call is on deal 1; contact 2
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 
@@ -100,11 +99,11 @@ def test_stages_won_flags_close_times_and_merges_equal_the_hand_count(tmp_path):
     assert {k: c["is_deleted"] for k, c in contacts.items()} == {"21": "false", "22": "true"}
 
 
-def test_company_merges_become_steward_lines_once_and_a_non_match_stands(tmp_path):
-    """Company 1 lists 2 and 3 as merged into it; deleted company 4 lists 5. The seed
-    already holds a steward's non_match of 3 and 1. By hand: one line added (1 and 2, as
-    OV-0002 after the seed's OV-0001); 1-3 stands as decided; 4's merge is not current; a
-    second run adds nothing."""
+def test_company_merges_become_known_matches_once_in_the_warehouse_not_the_seed(tmp_path):
+    """Company 1 lists 2 and 3 as merged into it; deleted company 4 lists 5. By hand: two
+    known matches, 1-2 (KM-0001) and 1-3 (KM-0002), in the build warehouse's
+    mdm.known_matches; 4's merge is not current; a second run adds nothing; the repository's
+    steward seed is not written (a steward's line on 1-3 winning is tests/mdm's)."""
     path = tmp_path / "portal.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute(
@@ -113,34 +112,24 @@ def test_company_merges_become_steward_lines_once_and_a_non_match_stands(tmp_pat
             f"(3, null, false, {SYNCED}), (4, '5', true, {SYNCED})"
             ") as t(id, property_hs_merged_object_ids, is_deleted, _fivetran_synced)"
         )
-    project = tmp_path / "dbt_project"
-    (project / "seeds").mkdir(parents=True)
-    seed = project / "seeds" / "steward_overrides.csv"
-    header = (PROJECT_ROOT / "dbt_project" / "seeds" / "steward_overrides.csv").read_text()
-    seed.write_text(
-        header.splitlines()[0] + "\nOV-0001,crm,accounts,3,crm,accounts,1,non_match,"
-        "two sites,j.martin,2026-11-02\n",
-        encoding="utf-8",
-    )
     system = {"adapter": "hubspot", "feeds": {"crm": "all"}}
     system["location"] = {"duckdb": str(path), "schema": "hubspot"}
     sources_file = tmp_path / "sources.yml"
     sources_file.write_text(json.dumps({"systems": {"hubspot": system}}), encoding="utf-8")
     settings = Settings.from_env(
-        {
-            "SALESDW_HOME": str(tmp_path / "home"),
-            "SALESDW_SOURCES_FILE": str(sources_file),
-            "SALESDW_DBT_PROJECT_DIR": str(project),
-        }
+        {"SALESDW_HOME": str(tmp_path / "home"), "SALESDW_SOURCES_FILE": str(sources_file)}
     )
-    assert record_known_matches(settings) == ["OV-0002"]
+    seed = PROJECT_ROOT / "dbt_project" / "seeds" / "steward_overrides.csv"
+    before = seed.read_bytes()
+    assert record_known_matches(settings) == ["KM-0001", "KM-0002"]
     assert record_known_matches(settings) == []
-    with seed.open(encoding="utf-8", newline="") as fh:
-        lines = list(csv.DictReader(fh))
-    added = lines[-1]
-    assert (added["left_source_id"], added["right_source_id"], added["decision"]) == (
-        "1",
-        "2",
-        "match",
-    )
-    assert added["decided_by"] == "sources:hubspot" and len(lines) == 2
+    assert seed.read_bytes() == before
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        lines = con.execute(
+            "select override_id, left_source_id, right_source_id, decision, decided_by "
+            "from mdm.known_matches order by 1"
+        ).fetchall()
+    assert lines == [
+        ("KM-0001", "1", "2", "match", "sources:hubspot"),
+        ("KM-0002", "1", "3", "match", "sources:hubspot"),
+    ]

@@ -5,7 +5,8 @@ The matcher needs the previous run's client ids, so it is not a dbt model; it si
 two `dbt build` steps split by the graph:
 
 1. `dbt build --exclude source:mdm+`: seeds, staging, intermediate models and their tests;
-2. the master-data run (salesdw.mdm.run), which writes the `mdm` schema;
+2. the master-data run (salesdw.mdm.run), which writes the `mdm` schema, after recording
+   the merges the source systems made (salesdw.sources.record_known_matches);
 3. `dbt build --select source:mdm+`: the marts that read it, their contracts and tests.
 
 The transform DAG runs each step as a task; `salesdw build` runs them in one process
@@ -14,12 +15,16 @@ The transform DAG runs each step as a task; `salesdw build` runs them in one pro
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from salesdw.build.dbt import BuildError, DbtStep, dbt_build
 from salesdw.config import Settings
 from salesdw.mdm.run import MasterDataRun, run_master_data
+from salesdw.sources import record_known_matches
 from salesdw.warehouse import connect, now, raw_rows, record_build_step
+
+log = logging.getLogger(__name__)
 
 BEFORE_MASTER_DATA = ("--exclude", "source:mdm+")
 AFTER_MASTER_DATA = ("--select", "source:mdm+")
@@ -30,7 +35,11 @@ publishes only when all of them completed in the run."""
 
 
 def master_data(settings: Settings) -> MasterDataRun:
-    """The master-data run on the build warehouse."""
+    """The master-data run on the build warehouse, after recording the client records the
+    source systems merged (HubSpot's company merges) as known matches."""
+    added = record_known_matches(settings)
+    if added:
+        log.info("known matches recorded from the source systems: %s", ", ".join(added))
     return run_master_data(settings.warehouse_path, settings=settings)
 
 

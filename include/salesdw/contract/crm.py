@@ -111,7 +111,16 @@ CRM = Source(
             (
                 col("history_id", key=True),
                 col("opportunity_id"),
-                col("field", domain=("stage", "expected_close_date", "amount", "owner_id")),
+                col(
+                    "field",
+                    domain=(
+                        "stage",
+                        "expected_close_date",
+                        "amount",
+                        "owner_id",
+                        "forecast_category",
+                    ),
+                ),
                 col("old_value"),
                 col("new_value"),
                 col("changed_at", "timestamp"),

@@ -156,7 +156,14 @@ def client_life(world: World, rng: random.Random, client: Client) -> None:
             else []
         )
         opportunity = min(opened, key=lambda row: row["_at"])["opportunity_id"] if opened else ""
-        lead(world, rng, client, converted=bool(accounts), opportunity_id=opportunity)
+        lead(
+            world,
+            rng,
+            client,
+            converted=bool(accounts),
+            opportunity_id=opportunity,
+            opportunity_versions=tuple(r for r in opened if r["opportunity_id"] == opportunity),
+        )
 
 
 def _record(

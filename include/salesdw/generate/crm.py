@@ -104,6 +104,7 @@ def _opportunity(
         "is_deleted": False,
     }
     world.add("crm__opportunities", opened, dict(row))
+    categories = [(opened, "pipeline", 0)]  # (when, forecast category, stage index)
     outcome = pick(rng, (("won", 0.38), ("lost", 0.42), ("open", 0.20)))
     at, stage, slips, regressions, skipped = opened, 0, 0, 0, 0
     slip_budget = pick(rng, (("0", 0.65), ("1", 0.22), ("2", 0.09), ("3", 0.04)))
@@ -125,6 +126,7 @@ def _opportunity(
             forecast_category="commit" if stage >= 4 else "best_case" if stage >= 2 else "pipeline",
         )
         _opportunity_change(world, rng, row, at, "stage", old_stage, row["stage"], owner)
+        categories.append((at, row["forecast_category"], stage))
         if slips < int(slip_budget) and rng.random() < 0.5:
             at += dt.timedelta(hours=rng.randint(1, 30))
             if at >= world.horizon:
@@ -162,6 +164,10 @@ def _opportunity(
                 competitor=rng.choice(COMPETITORS) if "oncurrent" in reason else "",
             )
         _opportunity_change(world, rng, row, at, "stage", old_stage, row["stage"], owner)
+        if at < world.horizon:
+            categories.append((at, "closed", stage))
+        if outcome == "won" and at < world.horizon:
+            world.fact("won_deals", opportunity_id=opp_id, owner_id=owner.user_id, closed_at=at)
         if outcome == "lost" and at < world.horizon:
             world.fact(
                 "lost_requests",
@@ -171,13 +177,48 @@ def _opportunity(
             )
     if slips and opened < world.horizon:
         world.fact("slipped_deals", opportunity_id=opp_id, slip_count=slips)
-    if (
+    deleted = (
         outcome == "open"
         and not slips
         and at >= dt.datetime.combine(world.start, dt.time())
         and rng.random() < 0.05
-    ):
-        world.add("crm__opportunities", at + dt.timedelta(hours=2), dict(row, is_deleted=True))
+    )
+    deleted_at = at + dt.timedelta(hours=2)
+    if deleted:
+        world.add("crm__opportunities", deleted_at, dict(row, is_deleted=True))
+    if not deleted or deleted_at >= world.horizon:  # a deletion after the horizon never lands
+        _forecast_category_facts(world, opp_id, categories, outcome)
+
+
+def _forecast_category_facts(
+    world: World, opp_id: str, categories: list[tuple[dt.datetime, str, int]], outcome: str
+) -> None:
+    """The forecast-category changes the daily extracts can show, and the late-stage surprise.
+
+    The CRM delivers no history of the forecast category (its field history tracks stage,
+    close date, amount and owner): a change is visible only between two daily extracts, so the
+    first extract's snapshot holds the category of that day and the changes before it are
+    lost. Visible: the last point on or before the first extract date, then every later one
+    (stage changes are days apart, so no two fall in one day's file). A late-stage surprise is
+    a deal lost from negotiation/closing (stage index 4 or 5) after a commit the extracts show.
+    """
+    points = [p for p in categories if p[0] < world.horizon]
+    first_day = [p for p in points if p[0].date() <= world.start]
+    visible = first_day[-1:] + [p for p in points if p[0].date() > world.start]
+    for (_, old, _), (at, new, _) in zip(visible, visible[1:], strict=False):
+        if new != old:
+            world.fact(
+                "forecast_category_changes",
+                opportunity_id=opp_id,
+                changed_at=at,
+                old_category=old,
+                new_category=new,
+            )
+    closed = visible[-1] if visible and visible[-1][1] == "closed" else None
+    if outcome == "lost" and closed and len(visible) >= 2:
+        committed = any(category == "commit" for _, category, _ in visible[:-1])
+        if closed[2] >= 4 and committed:
+            world.fact("late_stage_surprises", opportunity_id=opp_id, lost_at=closed[0])
 
 
 def _opportunity_change(
@@ -214,8 +255,15 @@ def _opportunity_change(
 
 
 def lead(
-    world: World, rng: random.Random, client: Client, converted: bool, opportunity_id: str = ""
+    world: World,
+    rng: random.Random,
+    client: Client,
+    converted: bool,
+    opportunity_id: str = "",
+    opportunity_versions: tuple[dict, ...] = (),
 ) -> None:
+    """A lead of ``client``; converted into ``opportunity_id`` (whose versions are given, for
+    the hand-off truth) when ``converted``."""
     lead_id = f"00Q{len(world.versions.get('crm__leads', [])) + 1:08d}"
     created = client.acquired_at - dt.timedelta(days=rng.randint(10, 200))
     name, _ = spelling.spell(rng, client.base, client.legal_form, "crm")
@@ -260,3 +308,33 @@ def lead(
             end,
             dict(row, status="converted", converted_opportunity_id=opportunity_id),
         )
+    if created < world.horizon:
+        landed = converted and end < world.horizon
+        _lead_funnel_fact(world, row, owner, landed, end, opportunity_id, opportunity_versions)
+
+
+def _lead_funnel_fact(
+    world: World,
+    row: dict,
+    owner: Rep,
+    converted: bool,
+    converted_at: dt.datetime,
+    opportunity_id: str,
+    opportunity_versions: tuple[dict, ...],
+) -> None:
+    """The lead's way through the hand-off funnel as the last extract shows it: converted
+    (the conversion landed), handed off (its opportunity, not deleted, is owned by another
+    rep than the lead) and won (that opportunity's last version is won)."""
+    last = max(opportunity_versions, key=lambda v: v["_at"]) if opportunity_versions else None
+    live = converted and last is not None and not last["is_deleted"]
+    world.fact(
+        "lead_funnel",
+        lead_id=row["lead_id"],
+        owner_id=owner.user_id,
+        owner_role=owner.role,
+        created_at=row["created_at"],
+        converted_at=converted_at if converted else None,
+        opportunity_id=opportunity_id if converted else "",
+        is_handoff=live and last["owner_id"] != owner.user_id,
+        is_won=live and bool(last["is_won"]),
+    )

@@ -7,7 +7,8 @@ Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
 - files.csv: every landed file, its rows, faulty rows and sha256.
 - faults.csv: every injected fault: file, line, column, rule.
 - events.csv: one-off events (schema drift, re-delivered file, unreadable file).
-- slipped_deals.csv, orphaned_accounts.csv, lost_requests.csv, breached_tickets.csv,
+- slipped_deals.csv, forecast_category_changes.csv, late_stage_surprises.csv,
+  lead_funnel.csv, won_deals.csv, orphaned_accounts.csv, lost_requests.csv, breached_tickets.csv,
   late_deliveries.csv: facts as of the last extract date, for the marts to reproduce.
 - subscription_months.csv, fx_effects.csv, acquisition.csv: the revenue truth (truth_revenue.py).
 - product_family_mrr.csv, product_requests.csv: the product truth (truth_products.py).
@@ -214,6 +215,24 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
     _write(folder / "events.csv", ["event", "file", "extract_date", "detail"], events)
     facts = {
         "slipped_deals": ["opportunity_id", "slip_count"],
+        "forecast_category_changes": [
+            "opportunity_id",
+            "changed_at",
+            "old_category",
+            "new_category",
+        ],
+        "late_stage_surprises": ["opportunity_id", "lost_at"],
+        "won_deals": ["opportunity_id", "owner_id", "closed_at"],
+        "lead_funnel": [
+            "lead_id",
+            "owner_id",
+            "owner_role",
+            "created_at",
+            "converted_at",
+            "opportunity_id",
+            "is_handoff",
+            "is_won",
+        ],
         "orphaned_accounts": ["account_id", "departed_owner_id", "leave_date", "reassigned_at"],
         "lost_requests": ["kind", "request_id", "raw_reason"],
         "breached_tickets": ["ticket_id", "first_response_breached", "resolution_breached"],

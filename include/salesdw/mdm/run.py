@@ -17,7 +17,7 @@ import duckdb
 
 from salesdw import progress
 from salesdw.config import Settings
-from salesdw.mdm import ids, matcher, state
+from salesdw.mdm import ids, known_matches, matcher, state
 from salesdw.mdm.config import MatchConfig
 from salesdw.warehouse import limit_memory
 
@@ -113,26 +113,22 @@ def run_master_data(
 
 
 def read_overrides(con: duckdb.DuckDBPyConnection) -> tuple[matcher.Override, ...]:
-    """The steward overrides seed (an empty seed is fine), each naming both its records."""
+    """The steward overrides seed (an empty seed is fine) and the known matches source systems
+    recorded (salesdw.mdm.known_matches), each naming both its records."""
     exists = con.execute(
         "select count(*) from information_schema.tables "
         "where table_schema = 'seeds' and table_name = 'steward_overrides'"
     ).fetchone()[0]
+    selects = [_override_select(OVERRIDES)] if exists else []
     if not exists:
         log.warning("no %s table: run `dbt seed`; matching without steward overrides", OVERRIDES)
+    # the known matches a source system recorded: their KM- ids sort before the seed's OV-
+    # ids, so that a steward's line on the same pair wins
+    if known_matches.exists(con):
+        selects.append(_override_select(known_matches.TABLE))
+    if not selects:
         return ()
-    rows = con.execute(
-        f"""
-        select
-            cast(override_id as varchar),
-            left_source_system || '|' || left_source_entity || '|' || left_source_id,
-            right_source_system || '|' || right_source_entity || '|' || right_source_id,
-            cast(decision as varchar),
-            coalesce(cast(reason as varchar), '')
-        from {OVERRIDES}
-        order by override_id
-        """
-    ).fetchall()
+    rows = con.execute(" union all ".join(selects) + " order by 1").fetchall()
     # dbt tests the ids and decisions (seeds/_seeds.yml); not that both records are named
     problems = [
         f"override_id {override_id!r}: a left_/right_ source_system, source_entity or "
@@ -143,6 +139,19 @@ def read_overrides(con: duckdb.DuckDBPyConnection) -> tuple[matcher.Override, ..
     if problems:
         raise MasterDataError("dbt_project/seeds/steward_overrides.csv: " + "; ".join(problems))
     return tuple(matcher.Override(*row) for row in rows)
+
+
+def _override_select(table: str) -> str:
+    """One override per line: its id, both record keys, the decision, the reason."""
+    return f"""
+        select
+            cast(override_id as varchar),
+            left_source_system || '|' || left_source_entity || '|' || left_source_id,
+            right_source_system || '|' || right_source_entity || '|' || right_source_id,
+            cast(decision as varchar),
+            coalesce(cast(reason as varchar), '')
+        from {table}
+        """
 
 
 def _overrides_digest(overrides: tuple[matcher.Override, ...]) -> str:

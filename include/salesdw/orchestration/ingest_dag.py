@@ -80,13 +80,41 @@ def ingest_dag_args(source: str) -> dict:
 
 
 def entity_load_tasks(source: str) -> list:
-    """One load task per entity of the source, each with its outlet Asset."""
-    return [
-        task(task_id=f"load_{entity.name}", outlets=[asset_for(entity)], pool=POOL)(
+    """One load task per entity of the source, each with its outlet Asset; when sources.yml
+    configures a ``sellsy`` system feeding this source, a ``sync_sellsy`` task upstream of
+    the load tasks of the entities it feeds (docs/sources/sellsy.md, "Scheduling")."""
+    loads = {
+        entity.name: task(task_id=f"load_{entity.name}", outlets=[asset_for(entity)], pool=POOL)(
             _load_task(source, entity.name)
         )()
         for entity in contract.SOURCES[source].entities
-    ]
+    }
+    synced = sellsy_fed_entities(source)
+    if synced:
+        sync = task(task_id="sync_sellsy", pool=POOL)(_sync_task(source))()
+        sync >> [loads[name] for name in synced]
+    return list(loads.values())
+
+
+def sellsy_fed_entities(source: str) -> list[str]:
+    """The entities of ``source`` a ``sellsy`` system of sources.yml feeds: read at parse
+    time, the one file a DAG file reads (a small local YAML; no secret is expanded)."""
+    from salesdw.config import sources_file
+    from salesdw.sources.sellsy import fed_entities
+
+    return fed_entities(sources_file(), source)
+
+
+def _sync_task(source: str):
+    """The callable of the Sellsy sync task: land what changed in Sellsy, then load it."""
+
+    def sync_sellsy(**context) -> dict:
+        from salesdw.orchestration import tasks  # at run time: keeps parsing light
+
+        return tasks.sync_sellsy(source, context)
+
+    sync_sellsy.__doc__ = f"Sync the Sellsy systems feeding {source} into their landing files."
+    return sync_sellsy
 
 
 def _load_task(source: str, entity: str):

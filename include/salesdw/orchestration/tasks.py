@@ -77,6 +77,25 @@ def load_entity(source: str, entity: str, context: dict) -> dict:
     return summary
 
 
+def sync_sellsy(source: str, context: dict) -> dict:
+    """Sync the Sellsy systems feeding ``source`` (credentials: SELLSY_CLIENT_ID and
+    SELLSY_CLIENT_SECRET, else the Airflow connection ``sellsy_default``).
+
+    The landed versions are stamped within the run's extract date (its logical date, as
+    ``load_entity`` reads it; that day's last microsecond when the run starts after it, as a
+    scheduled run does), so that the load tasks that follow map them in this run. Not the
+    data interval: a manual run or `dags test` of date D gets the interval ending at D."""
+    from salesdw.sources import sellsy
+
+    day = context["logical_date"].date()
+    last = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    synced_at = min(dt.datetime.now(dt.UTC), last - dt.timedelta(microseconds=1))
+    results = sellsy.sync_systems(Settings.from_env(), now=synced_at, source=source)
+    summary = {name: {r.table: r.added for r in tables} for name, tables in results.items()}
+    log.info("Sellsy sync for %s at %s: rows added %s", source, synced_at, summary)
+    return summary
+
+
 def _loaded_line(source: str, entity: str, summary: dict) -> str:
     """One line for a follower: the entity, its dates, the rows loaded and set aside."""
     first, last = summary["extract_from"], summary["extract_date"]

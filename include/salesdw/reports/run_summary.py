@@ -242,6 +242,37 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
         f"Deals: {slipped[0]:,} slipped ({slipped[1]:,} twice or more), {slipped[2]:,} stalled "
         "(marts.fct_slipped_deals)"
     )
+    if "marts.rpt_lead_funnel" in present:
+        roles = con.execute(sql["lead_funnel"]).fetchall()
+        if roles:
+            funnel = "; ".join(
+                f"{role} {leads:,} leads, {converted:,} converted, {handed:,} handed off, "
+                f"{won:,} won"
+                for role, leads, converted, handed, won in roles
+            )
+            lines.append(f"Lead hand-offs by owner role: {funnel} (marts.rpt_lead_funnel)")
+    if "marts.rpt_period_end_wins" in present:
+        periods = con.execute(sql["period_end_wins"]).fetchall()
+        if periods:
+            parts = [
+                f"{grain} of {start:%Y-%m}: {ends:,} of {wins:,} wins ({_n(share, '.1%')}; "
+                f"{_n(even, '.1%')} without pressure)"
+                for grain, start, wins, ends, share, even in periods
+            ]
+            lines.append(
+                "Wins in the last five business days, "
+                f"{'; '.join(parts)} (marts.rpt_period_end_wins)"
+            )
+    if "marts.rpt_forecast_category_paths" in present:
+        moved, ups, downs, yo_yo, surprises, amount = con.execute(
+            sql["forecast_category_paths"]
+        ).fetchone()
+        lines.append(
+            f"Forecast categories: {moved:,} deals moved between open categories ({ups:,} up, "
+            f"{downs:,} down), {yo_yo:,} up and down; late-stage surprises: {surprises:,} "
+            f"lost from negotiation after a commit, {_n(amount)} "
+            "(marts.rpt_forecast_category_paths)"
+        )
     if lost:
         top = ", ".join(f"{group} {count}" for _, group, count, _ in lost[:3])
         rising = [group for _, group, _, motif in lost if motif] or ["none"]

@@ -112,6 +112,38 @@ select
     count(*) filter (where is_stalled) as stalled
 from marts.fct_slipped_deals;
 
+-- name: forecast_category_paths
+select
+    count(*) filter (where ups + downs > 0) as moved,
+    coalesce(sum(ups), 0) as ups,
+    coalesce(sum(downs), 0) as downs,
+    count(*) filter (where is_yo_yo) as yo_yo,
+    count(*) filter (where is_late_stage_surprise) as surprises,
+    coalesce(sum(amount_reporting) filter (where is_late_stage_surprise), 0) as surprise_amount
+from marts.rpt_forecast_category_paths;
+
+-- name: lead_funnel
+-- per lead owner role, over every month: leads, converted, handed off, won
+select
+    owner_role,
+    sum(leads) as leads,
+    sum(converted_leads) as converted,
+    sum(handed_off_leads) as handed_off,
+    sum(won_leads) as won
+from marts.rpt_lead_funnel
+where owner_role <> 'all' and owner_crm_user_id = 'all'
+group by owner_role
+order by leads desc, owner_role;
+
+-- name: period_end_wins
+-- the latest whole month and the latest whole quarter, company-wide
+select period_grain, period_start, wins, period_end_wins, period_end_share_by_count,
+    share_without_pressure
+from marts.rpt_period_end_wins
+where owner_crm_user_id = 'all' and is_complete
+qualify row_number() over (partition by period_grain order by period_start desc) = 1
+order by period_grain;
+
 -- name: lost_reasons
 with latest as (
     select max(month) as month from marts.rpt_lost_reasons

@@ -15,10 +15,12 @@ from salesdw.sources import config
 from salesdw.sources.adapter import RoutedConnector, SourceAdapter
 from salesdw.sources.store import open_store
 
-ADAPTERS = ("salesforce", "stripe", "zendesk", "netsuite", "hubspot", "sellsy")
+ADAPTERS = ("salesforce", "stripe", "zendesk", "netsuite", "hubspot", "sellsy", "plm")
 """The vendor adapters, by their sources.yml name: each a module of this package with
-``MAPS`` (its entity maps), ``UNMAPPED_TABLES`` and optionally ``OPTIONS`` (defaults) and
-``known_matches(store)`` (client records the system itself merged: pairs for master data)."""
+``MAPS`` (its entity maps), ``UNMAPPED_TABLES`` and optionally ``OPTIONS`` (defaults),
+``configure(options)`` (maps and options built from the system's options, when its field
+names are configured: the PLM) and ``known_matches(store)`` (client records the system
+itself merged: pairs for master data)."""
 
 
 def vendor(adapter: str):
@@ -34,10 +36,13 @@ def adapter_for(system: config.SystemConfig, report_dir: Path | None = None) -> 
     """The connector of one configured system, the vendor's default options under its own."""
     module = vendor(system.adapter)
     options = {**getattr(module, "OPTIONS", {}), **system.options}
+    maps = module.MAPS
+    if hasattr(module, "configure"):
+        maps, options = module.configure(options)
     configured = config.SystemConfig(
         system.name, system.adapter, system.location, system.feeds, options
     )
-    return SourceAdapter(configured, module.MAPS, open_store(system.location), report_dir)
+    return SourceAdapter(configured, maps, open_store(system.location), report_dir)
 
 
 def routed(default, sources_file: Path, report_dir: Path | None = None):
@@ -49,50 +54,31 @@ def routed(default, sources_file: Path, report_dir: Path | None = None):
 
 
 def record_known_matches(settings) -> list[str]:
-    """The merges the configured systems made of client records, as steward ``match`` lines
-    appended to the overrides seed (``<dbt project>/seeds/steward_overrides.csv``), so that
-    the next build puts both records in one client (docs/sources/hubspot.md, "Merges").
+    """The merges the configured systems made of client records, recorded as known matches
+    in the build warehouse (``mdm.known_matches``, salesdw.mdm.known_matches), so that the
+    master-data run puts both records in one client (docs/sources/hubspot.md, "Merges").
 
-    Only CRM accounts are client records here. A pair the seed already names, in either
-    order and with either decision, is not added again: a re-run adds nothing, and a
-    steward's ``non_match`` stands. Returns the ids of the lines added.
+    The build's master-data step calls it first (salesdw.build.steps): the scheduled
+    transform DAG and `salesdw build` record the merges before matching. Only CRM accounts
+    are client records here. A pair already recorded, in either order, is not added again:
+    a re-run adds nothing; a steward's line in the overrides seed on the same pair wins.
+    Nothing is read or written when no system knows merges. Returns the ids added.
     """
-    from salesdw.mdm import steward
+    from salesdw import warehouse
+    from salesdw.mdm import known_matches
+    from salesdw.mdm.steward import RecordRef
 
     sources_file = settings.sources_file
     systems = config.load(sources_file) if sources_file and Path(sources_file).is_file() else []
-    seed = settings.dbt_project_dir / "seeds" / "steward_overrides.csv"
     added = []
     for system in systems:
         module = vendor(system.adapter)
         if not hasattr(module, "known_matches") or not system.feeds_entity("crm", "accounts"):
             continue
-        named = _named_pairs(seed)
-        for survivor, merged, reason in module.known_matches(open_store(system.location)):
-            left = steward.RecordRef("crm", "accounts", survivor)
-            right = steward.RecordRef("crm", "accounts", merged)
-            if frozenset((left, right)) in named:
-                continue
-            added.append(
-                steward.add_override(seed, left, right, "match", reason, f"sources:{system.name}")
-            )
-            named.add(frozenset((left, right)))
+        pairs = [
+            (RecordRef("crm", "accounts", survivor), RecordRef("crm", "accounts", merged), reason)
+            for survivor, merged, reason in module.known_matches(open_store(system.location))
+        ]
+        with warehouse.connect(settings) as con:
+            added += known_matches.record(con, f"sources:{system.name}", pairs)
     return added
-
-
-def _named_pairs(seed: Path) -> set[frozenset]:
-    """The record pairs the overrides seed already decides."""
-    import csv
-
-    from salesdw.mdm.steward import RecordRef
-
-    with seed.open(newline="", encoding="utf-8") as fh:
-        return {
-            frozenset(
-                RecordRef(
-                    r[f"{side}_source_system"], r[f"{side}_source_entity"], r[f"{side}_source_id"]
-                )
-                for side in ("left", "right")
-            )
-            for r in csv.DictReader(fh)
-        }

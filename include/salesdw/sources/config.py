@@ -78,12 +78,16 @@ def _feeds(raw, where: str) -> dict[str, tuple[str, ...] | None]:
     return feeds
 
 
-def load(path: str | Path) -> list[SystemConfig]:
-    """The systems ``path`` lists (none when the file lists none); errors name the file."""
+def load(path: str | Path, expand: bool = True) -> list[SystemConfig]:
+    """The systems ``path`` lists (none when the file lists none); errors name the file.
+
+    ``expand=False`` leaves ``${VAR}`` in locations and options unread: what a DAG file
+    needs at parse time (which adapter feeds which entities), without the secrets."""
     import yaml
 
     path = Path(path)
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    read = _expand if expand else (lambda value, where: value)
     systems = []
     for name, raw in (data.get("systems") or {}).items():
         where = f"{path}: systems.{name}"
@@ -94,9 +98,9 @@ def load(path: str | Path) -> list[SystemConfig]:
             SystemConfig(
                 name=name,
                 adapter=raw["adapter"],
-                location=_expand(raw["location"], f"{where}.location"),
+                location=read(raw["location"], f"{where}.location"),
                 feeds=_feeds(raw["feeds"], f"{where}.feeds"),
-                options=_expand(raw.get("options") or {}, f"{where}.options"),
+                options=read(raw.get("options") or {}, f"{where}.options"),
             )
         )
     _check_overlaps(path, systems)

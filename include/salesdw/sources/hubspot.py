@@ -6,9 +6,10 @@ Merges. HubSpot keeps the survivor of a merge and lists the ids merged into it i
 for deals and contacts). A merged contact or deal is re-pointed: its own row is sent as
 deleted (at the survivor's version time, so that it supersedes any earlier live version) and
 the activities that named it name the survivor. A merged company is a client record, which
-master data matches: ``known_matches`` turns each company merge into a steward ``match``
-line (salesdw.sources.record_known_matches), so both records end in one master client and
-the evidence says why. docs/sources/hubspot.md has the full mapping.
+master data matches: ``known_matches`` turns each company merge into a known ``match``
+(salesdw.sources.record_known_matches, run by the build before master data), so both
+records end in one master client and the evidence says why. docs/sources/hubspot.md has
+the full mapping.
 """
 
 from __future__ import annotations

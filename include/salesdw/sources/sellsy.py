@@ -290,32 +290,56 @@ MAPS = [
 ]
 
 
-def sync_systems(settings, client=None, now: dt.datetime | None = None) -> dict[str, list]:
+def sync_systems(
+    settings, client=None, now: dt.datetime | None = None, source: str | None = None
+) -> dict[str, list]:
     """Run ``sellsy_api.sync`` for every ``sellsy`` system of sources.yml, into the DuckDB
     file its ``location.duckdb`` names, with the embeds the mapping reads: the step before
     the ingestion that maps the landed objects (docs/sources/sellsy.md, "Scheduling").
-    ``client``: a configured ``sellsy_api.Client`` (default: credentials from the
-    environment or the Airflow connection ``sellsy_default``); ``now``: the sync time."""
+    ``client``: a configured ``sellsy_api.Client`` (default: ``Client.from_env()``,
+    credentials from the environment or the Airflow connection ``sellsy_default``);
+    ``now``: the sync time; ``source``: only the systems feeding that contract source (the
+    ingestion DAG of ``crm`` syncs the systems it loads)."""
     from pathlib import Path
 
-    from salesdw.sources import config, sellsy_api
+    from salesdw.sources import sellsy_api
 
-    sources_file = settings.sources_file
-    systems = config.load(sources_file) if Path(sources_file).is_file() else []
     results = {}
-    for system in systems:
-        if system.adapter != "sellsy":
-            continue
+    for system in systems(settings.sources_file, source):
         if "duckdb" not in system.location:
             raise ValueError(
-                f"{sources_file}: systems.{system.name}.location: the Sellsy connector lands "
-                "into a DuckDB file: give `duckdb: FILE`"
+                f"{settings.sources_file}: systems.{system.name}.location: the Sellsy "
+                "connector lands into a DuckDB file: give `duckdb: FILE`"
             )
         landing = Path(system.location["duckdb"]).expanduser()
         landing.parent.mkdir(parents=True, exist_ok=True)
-        api = client or sellsy_api.Client(sellsy_api.Credentials.resolve())
+        api = client or sellsy_api.Client.from_env()
         results[system.name] = sellsy_api.sync(api, landing, embed=EMBEDS, now=now)
     return results
+
+
+def systems(sources_file, source: str | None = None, expand: bool = True) -> list:
+    """The ``sellsy`` systems of sources.yml (those feeding ``source`` when given)."""
+    from pathlib import Path
+
+    from salesdw.sources import config
+
+    found = config.load(sources_file, expand) if Path(sources_file).is_file() else []
+    return [s for s in found if s.adapter == "sellsy" and (source is None or source in s.feeds)]
+
+
+def fed_entities(sources_file, source: str) -> list[str]:
+    """The entities of ``source`` that a ``sellsy`` system feeds (read without ``${VAR}``:
+    the ingestion DAG asks at parse time which load tasks wait for the sync)."""
+    mapped = {m.entity for m in MAPS if m.source == source}
+    return sorted(
+        {
+            entity
+            for system in systems(sources_file, source, expand=False)
+            for entity in mapped
+            if system.feeds_entity(source, entity)
+        }
+    )
 
 
 if __name__ == "__main__":  # python -m salesdw.sources.sellsy: the sync step, scheduled

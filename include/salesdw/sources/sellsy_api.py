@@ -94,6 +94,17 @@ class Client:
     _token: str | None = field(default=None, repr=False)
     _token_expiry: float = 0.0
 
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> Client:
+        """A client with ``Credentials.resolve()``, at ``SELLSY_API_URL`` and
+        ``SELLSY_TOKEN_URL`` when set (a proxy, a test server), else Sellsy's own."""
+        env = os.environ if env is None else env
+        return cls(
+            Credentials.resolve(env=env),
+            api_url=env.get("SELLSY_API_URL") or API_URL,
+            token_url=env.get("SELLSY_TOKEN_URL") or TOKEN_URL,
+        )
+
     def _session(self):
         import requests
 

@@ -1,4 +1,5 @@
-"""Where a vendor connector landed its raw tables: PostgreSQL, a DuckDB file or Parquet.
+"""Where a vendor connector landed its raw tables: PostgreSQL, a DuckDB file, Parquet, or a
+system's own JSON export (a JSON array file or JSON lines, read through DuckDB).
 
 A store lists a table's columns and streams its rows as dicts, filtered by a window on one
 timestamp expression (the connector's sync marker) and ordered by the table's key, so that
@@ -107,10 +108,17 @@ class DuckDBStore:
 
     placeholder = "?"
 
-    def __init__(self, path: str | Path | None, schema: str = "main", parquet: Path | None = None):
+    def __init__(
+        self,
+        path: str | Path | None,
+        schema: str = "main",
+        parquet: Path | None = None,
+        json: Path | None = None,
+    ):
         self.path = str(path) if path else None
         self.schema = schema
         self.parquet = Path(parquet) if parquet else None
+        self.json = Path(json) if json else None
 
     def _connect(self):
         import duckdb
@@ -119,7 +127,24 @@ class DuckDBStore:
         con.execute("set TimeZone = 'UTC'")
         return con
 
+    def _json_files(self, table: str) -> list[str]:
+        """A JSON location's files of ``table``: the location itself when it is a file, else
+        ``<table>.json``, ``<table>.jsonl`` or ``<table>/*.json*`` in the folder."""
+        if self.json.is_file():
+            return [str(self.json)]
+        folder = self.json / table
+        if folder.is_dir():
+            return sorted(str(p) for p in folder.glob("*.json*"))
+        return [
+            str(p)
+            for p in (self.json / f"{table}.json", self.json / f"{table}.jsonl")
+            if p.is_file()
+        ]
+
     def _name(self, table: str) -> str:
+        if self.json is not None:
+            files = ", ".join("'" + f.replace("'", "''") + "'" for f in self._json_files(table))
+            return f"read_json([{files}], format = 'auto')"
         if self.parquet is None:
             # catalog-qualified: a file named like its schema (stripe.duckdb, schema stripe)
             # would make "stripe"."customer" ambiguous
@@ -130,6 +155,8 @@ class DuckDBStore:
         return "read_parquet('" + pattern.replace("'", "''") + "')"
 
     def _exists(self, con, table: str) -> bool:
+        if self.json is not None:
+            return bool(self._json_files(table))
         if self.parquet is not None:
             return (self.parquet / table).is_dir() or (self.parquet / f"{table}.parquet").is_file()
         return bool(
@@ -181,6 +208,8 @@ class DuckDBStore:
             con.close()
 
     def describe(self) -> str:
+        if self.json is not None:
+            return f"JSON export {self.json}"
         if self.parquet is not None:
             return f"Parquet folder {self.parquet}"
         return f"DuckDB {self.path} schema {self.schema}"
@@ -194,7 +223,11 @@ def open_store(location: dict) -> RawStore:
         return DuckDBStore(location["duckdb"], location.get("schema", "main"))
     if "parquet" in location:
         return DuckDBStore(None, parquet=Path(location["parquet"]).expanduser())
+    if "json" in location:
+        return DuckDBStore(None, json=Path(location["json"]).expanduser())
     raise ValueError(
         f"location {location!r}: give one of postgres (a URI, with schema), duckdb (a file, "
-        "with schema) or parquet (a folder of <table>.parquet or <table>/*.parquet)"
+        "with schema), parquet (a folder of <table>.parquet or <table>/*.parquet) or json (a "
+        "JSON array or JSON-lines file, or a folder of <table>.json, <table>.jsonl or "
+        "<table>/*.json*)"
     )

@@ -1,5 +1,6 @@
 {#
-    Stage and expected-close-date changes of every opportunity, from the two histories the
+    Stage, expected-close-date and forecast-category changes of every opportunity, from the
+    two histories the
     warehouse has, reconciled: the CRM's field-history extract (stg_crm__opportunity_history)
     and the warehouse's own dated versions (stg_crm__opportunity_versions).
 
@@ -17,8 +18,13 @@
     value, so no second change appears). A change before the first extract that the CRM
     history missed and that left no trace in a later point cannot be known.
 
-    Grain: one row per opportunity, field and change (field `stage` or `expected_close_date`);
-    change_number 0 is the first known value (old_value null), at the opportunity's creation.
+    The forecast category is in the CRM's field history only where the CRM tracks it (the
+    contract allows it; the sample's CRM does not): then its changes before the first extract
+    are lost, and its first known value is the first extract's.
+
+    Grain: one row per opportunity, field and change (field `stage`, `expected_close_date` or
+    `forecast_category`); change_number 0 is the first known value (old_value null), dated at
+    the opportunity's creation.
 #}
 
 with
@@ -43,7 +49,7 @@ opportunities as (
 
 tracked_fields as (
 
-    select unnest(['stage', 'expected_close_date']) as field
+    select unnest(['stage', 'expected_close_date', 'forecast_category']) as field
 
 ),
 
@@ -100,6 +106,20 @@ version_points as (
         'version' as point_kind,
         null as point_id
     from versions
+
+    union all
+
+    select
+        crm_opportunity_id,
+        'forecast_category' as field,
+        valid_from as known_at,
+        2 as point_order,
+        forecast_category as field_value,
+        'version' as point_kind,
+        null as point_id
+    from versions
+    -- a CRM without forecast categories (the column empty) gives no category rows
+    where forecast_category is not null
 
 ),
 
