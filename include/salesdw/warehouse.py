@@ -285,12 +285,21 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         "and schema_name in ('raw', 'audit') and list_contains(?, table_name)",
         [sorted(expected)],
     ).fetchone()[0]
+    # contract columns marked optional came after raw tables existed: added when missing
+    optional = [
+        (entity, col)
+        for entity in contract.all_entities()
+        for col in entity.columns
+        if col.optional
+    ]
+    late_columns = [*LATE_COLUMNS, *(f"{e.qualified_name}.{c.name}" for e, c in optional)]
     late = con.execute(
         "select count(*) from duckdb_columns() where database_name = current_database() "
-        "and schema_name = 'audit' and list_contains(?, table_name || '.' || column_name)",
-        [list(LATE_COLUMNS)],
+        "and schema_name in ('raw', 'audit') "
+        "and list_contains(?, table_name || '.' || column_name)",
+        [late_columns],
     ).fetchone()[0]
-    if present == len(expected) and late == len(LATE_COLUMNS):
+    if present == len(expected) and late == len(late_columns):
         return
     con.execute("create schema if not exists raw")
     con.execute("create schema if not exists audit")
@@ -298,3 +307,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
     for entity in contract.all_entities():
         con.execute(entity_table_ddl(entity))
+    for entity, col in optional:
+        con.execute(
+            f"alter table {raw_table(entity)} add column if not exists {ident(col.name)} "
+            f"{sql_type(col)}"
+        )

@@ -272,3 +272,35 @@ def test_a_ragged_file_read_with_others_is_rejected_with_its_line(settings, land
     assert "b_ragged.csv: unreadable CSV file" in outcomes[1].message
     assert "Line: 4" in outcomes[1].message
     assert _rows(settings, "select count(*) from raw.crm__leads") == [(1,)]
+
+
+def test_an_optional_column_may_be_absent_and_an_older_raw_table_gains_it(settings, landing):
+    from salesdw import warehouse
+
+    header = (
+        "opportunity_id,account_id,owner_id,opportunity_name,request_type,amount,currency,"
+        "stage,probability,forecast_category,expected_close_date,created_at,closed_at,is_won,"
+        "lost_reason,lost_reason_detail,competitor,updated_at,is_deleted"
+    )
+    row = (
+        "{id},A1,U1,Deal,Extension,1200.00,EUR,Qualification,10.00,pipeline,2026-02-01,"
+        "2026-01-02T09:00:00Z,,false,,,,2026-01-05T09:00:00Z,false"
+    )
+    old = f"{header}\n{row.format(id='O1')}\n".encode()
+    new = f"{header},product_name\n{row.format(id='O2')},Abo Pro\n".encode()
+    connector, _ = landing("crm/leads.csv", "crm", "opportunities", name="a_old.csv", data=old)
+    landing("crm/leads.csv", "crm", "opportunities", name="b_new.csv", data=new)
+    outcomes = load_entity_day(settings, connector, "crm", "opportunities", DAY, "run1")
+    assert [o.status for o in outcomes] == ["loaded", "loaded"]
+    assert _rows(
+        settings, "select opportunity_id, product_name from raw.crm__opportunities order by 1"
+    ) == [("O1", None), ("O2", "Abo Pro")]
+    # a warehouse whose raw table predates the column gets it added, its rows null
+    with duckdb.connect() as con:
+        warehouse.ensure_schema(con)
+        con.execute("alter table raw.erp__quotes drop column product_id")
+        con.execute("insert into raw.erp__quotes (quote_id) values ('Q1')")
+        warehouse.ensure_schema(con)
+        assert con.execute("select quote_id, product_id from raw.erp__quotes").fetchall() == [
+            ("Q1", None)
+        ]

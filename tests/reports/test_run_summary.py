@@ -9,6 +9,7 @@ import pytest
 
 from salesdw.reports.run_summary import (
     SALES_MARTS,
+    _product_line,
     _sales_lines,
     _segment_cac_lines,
     _unmapped_lines,
@@ -183,3 +184,32 @@ def test_each_segment_reads_its_own_cac(con):
         "  CAC by segment 2026-01: enterprise 350 (2 new), smb 300 (3 new) "
         "(marts.rpt_cac_by_segment)"
     ]
+
+
+def test_product_families_of_the_as_of_month_with_the_unmapped_apart():
+    # the as-of month is January (the last with subscriptions); open pipeline of every month:
+    # 1,500 + 5,000 + 700 = 7,200; January lost 1 + 1 = 2; unmapped asked 3 deals + 1 quote
+    families = """
+    create schema marts;
+    create table marts.rpt_product_families as select * from (values
+        ('logiciel', date '2025-12-01', 900.00, 9, 3, 1, 0.00, 2, 0, 0),
+        ('logiciel', date '2026-01-01', 1000.40, 10, 4, 2, 0.00, 1, 0, 1),
+        ('logiciel', date '2026-02-01', 0.00, 0, 0, 0, 1500.00, 0, 0, 0),
+        ('module', date '2026-01-01', 250.00, 3, 2, 0, 0.00, 0, 2, 0),
+        ('module', date '2026-03-01', 0.00, 0, 0, 0, 5000.00, 0, 0, 0),
+        ('unmapped', date '2026-01-01', 0.00, 0, 3, 1, 0.00, 1, 0, 0),
+        ('unmapped', date '2026-02-01', 0.00, 0, 0, 0, 700.00, 0, 0, 0)
+    ) as t(family, month, mrr, subscriptions, opportunities, quotes, open_pipeline_amount,
+           lost_requests, requests_not_released, requests_end_of_life);
+    """
+    from salesdw.reports.sql import queries
+
+    with duckdb.connect() as connection:
+        connection.execute(families)
+        rows = connection.execute(queries("run_summary")["product_families"]).fetchall()
+    assert _product_line(rows) == (
+        "Products 2026-01: MRR logiciel 1,000, module 250; open pipeline 7,200; lost requests "
+        "2; requests for products not released 2, at end of life 1; unmapped product: 4 "
+        "requests, MRR 0 (marts.rpt_product_families)"
+    )
+    assert _product_line([]) is None

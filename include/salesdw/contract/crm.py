@@ -100,6 +100,9 @@ CRM = Source(
                 col("competitor"),
                 col("updated_at", "timestamp"),
                 col("is_deleted", "bool"),
+                # The product the deal asks for, as the CRM names it (a seed maps the names
+                # to the PLM's products, docs/sources/plm.md).
+                col("product_name", optional=True),
             ),
         ),
         Entity(

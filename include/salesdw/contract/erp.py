@@ -100,6 +100,8 @@ ERP = Source(
                 col("refusal_reason"),
                 col("refusal_detail"),
                 col("updated_at", "timestamp"),
+                # The ERP product quoted (docs/sources/plm.md).
+                col("product_id", optional=True),
             ),
         ),
         Entity(

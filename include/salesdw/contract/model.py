@@ -51,6 +51,9 @@ class Column:
     scale: int = 2
     """Digits after the decimal point for ``decimal`` columns."""
     pii: bool = False
+    optional: bool = False
+    """A file may omit the column (absent means null): a column added to the contract after
+    sources were already delivering files without it."""
 
 
 @dataclass(frozen=True)

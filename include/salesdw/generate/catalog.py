@@ -98,3 +98,33 @@ SURVEY_COMMENTS = (
 TEAMS = ("Île-de-France", "Grand Ouest", "Sud-Est", "Nord-Est", "Grands comptes")
 OPPORTUNITY_KINDS = ("Abonnement", "Extension", "Renouvellement", "Services")
 FX_START = {"USD": 0.92, "GBP": 1.16, "CHF": 1.04}
+PLM_ONLY_PRODUCTS = (  # PLM products the ERP's product file does not list (yet, or any more)
+    # id, name, family, lifecycle status, version, launch: days after the last extract
+    # (negative: before the history starts), the ERP article it is quoted as
+    ("PLM-P13", "Module Prévisions IA", "module", "in_design", "0.4", 120, "P13"),
+    ("PLM-P14", "Terminal Android", "materiel", "in_design", "0.9", 60, "P14"),
+    ("PLM-P15", "Abonnement Classique", "logiciel", "obsolete", "2.8", -1800, "P15"),
+    ("PLM-P16", "Connecteur Paie", "module", "phase_out", "1.3", -700, "P16"),
+)
+CRM_PRODUCT_NAMES = {  # PLM product -> the names CRM users write for it
+    "PLM-P01": ("Abonnement Essentiel", "Abo Essentiel", "essentiel"),
+    "PLM-P02": ("Abonnement Pro", "Abo Pro", "ABONNEMENT PRO"),
+    "PLM-P03": ("Abonnement Entreprise", "Abo Entreprise"),
+    "PLM-P04": ("Licence annuelle Pro", "Licence Pro (annuelle)"),
+    "PLM-P05": ("Licence annuelle Entreprise", "Licence Entreprise"),
+    "PLM-P06": ("Module Reporting", "Reporting"),
+    "PLM-P07": ("Support Premium", "Support premium 24/7"),
+    "PLM-P08": ("Mise en service", "Installation / mise en service"),
+    "PLM-P09": ("Formation sur site", "Formation"),
+    "PLM-P10": ("Terminal de paiement", "TPE"),
+    "PLM-P11": ("Hébergement dédié", "Hebergement dedie"),
+    "PLM-P12": ("Connecteur comptable", "Connecteur compta"),
+    "PLM-P13": ("Module Prévisions IA", "Prévisions IA (bêta)"),
+    "PLM-P14": ("Terminal Android", "TPE Android"),
+    "PLM-P15": ("Abonnement Classique", "Abo Classique"),
+    "PLM-P16": ("Connecteur Paie",),
+}
+UNMAPPED_CRM_PRODUCT_NAMES = ("Offre sur mesure", "Pack Démarrage")
+"""Names a CRM user writes that name no PLM product: the seed crm_product_names lacks them."""
+UNMAPPED_ERP_PRODUCT = "P90"
+"""An ERP article quoted that the PLM does not know."""

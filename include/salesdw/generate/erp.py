@@ -7,7 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from salesdw.generate.catalog import EXPENSES, FX_START, MONTHLY_PRICE, PRODUCTS, QUOTE_REFUSALS
+from salesdw.generate.catalog import (
+    EXPENSES,
+    FX_START,
+    MONTHLY_PRICE,
+    PLM_ONLY_PRODUCTS,
+    PRODUCTS,
+    QUOTE_REFUSALS,
+)
 from salesdw.generate.model import Client, World, add_months, month_end, pick, ts
 
 
@@ -41,6 +48,24 @@ def erp_reference_data(world: World, rng: random.Random, scale: int) -> None:
                 "version": f"{1 + number % 3}.{number % 4}",
                 "launch_date": world.history_start - dt.timedelta(days=90 * (number + 1)),
                 "erp_product_id": pid,
+                "is_deleted": False,
+            },
+        )
+    # Products the ERP's product file does not list: not launched yet (after the last extract)
+    # or at the end of their life; quotes and deals still ask for them (products.py).
+    for plm_id, name, family, status, version, launch, erp_id in PLM_ONLY_PRODUCTS:
+        world.add(
+            "erp__plm_products",
+            dt.datetime.combine(world.history_start, dt.time(9)),
+            {
+                "product_id": plm_id,
+                "product_name": name,
+                "family": family,
+                "lifecycle_status": status,
+                "version": version,
+                "launch_date": (world.end if launch > 0 else world.history_start)
+                + dt.timedelta(days=launch),
+                "erp_product_id": erp_id,
                 "is_deleted": False,
             },
         )

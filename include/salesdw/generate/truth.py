@@ -11,6 +11,7 @@ Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
   lead_funnel.csv, won_deals.csv, orphaned_accounts.csv, lost_requests.csv, breached_tickets.csv,
   late_deliveries.csv: facts as of the last extract date, for the marts to reproduce.
 - subscription_months.csv, fx_effects.csv, acquisition.csv: the revenue truth (truth_revenue.py).
+- product_family_mrr.csv, product_requests.csv: the product truth (truth_products.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from salesdw.generate.extracts import LandedFile
 from salesdw.generate.model import World
+from salesdw.generate.truth_products import product_family_mrr, product_requests
 from salesdw.generate.truth_revenue import acquisition, fx_effects, subscription_months
 
 
@@ -262,4 +264,22 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
         folder / "acquisition.csv",
         ["month", "new_clients", "sm_spend_eur"],
         acquisition(world, months),
+    )
+    _write(
+        folder / "product_family_mrr.csv",
+        ["family", "month", "mrr_eur"],
+        product_family_mrr(world, months),
+    )
+    _write(
+        folder / "product_requests.csv",
+        [
+            "request_kind",
+            "request_id",
+            "product_as_written",
+            "plm_product_id",
+            "family",
+            "lifecycle_status",
+            "outcome",
+        ],
+        product_requests(world),
     )

@@ -11,11 +11,13 @@ extract window is ``[start, start + days)``. Every timestamp is naive UTC.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 
 from salesdw.generate import randomness
 from salesdw.generate.clients import client_life, make_clients
 from salesdw.generate.erp import erp_reference_data
 from salesdw.generate.model import World
+from salesdw.generate.products import assign_requested_products
 from salesdw.generate.staff import anchor_forecasts, make_forecasts, make_reps
 
 __all__ = ["World", "build_world"]
@@ -34,4 +36,6 @@ def build_world(
     for client in world.clients:
         client_life(world, rng, client)
     anchor_forecasts(world)
+    # a stream of its own: the draws above are what they were before deals named products
+    assign_requested_products(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"products")))
     return world

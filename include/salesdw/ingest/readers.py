@@ -23,7 +23,8 @@ from salesdw.ingest.batch import Batch, LandedItem, RejectedFile, clip
 from salesdw.warehouse import ident, insert_rows, literal
 
 OPTIONAL_COLUMNS = frozenset({"is_deleted"})
-"""Contract columns a file may omit (absent means false)."""
+"""Contract columns a file may omit (absent means false), besides those the contract marks
+``optional`` (absent means null)."""
 
 PATH_COLUMN = "_salesdw_path"
 """The column DuckDB's readers fill with each row's file (named so as not to meet data)."""
@@ -285,7 +286,11 @@ def _append_landed(
     header lacks a required column are rejected."""
     entity = batch.entity
     by_lower = {h.lower(): h for h in header}
-    missing = [c for c in entity.column_names if c not in by_lower and c not in OPTIONAL_COLUMNS]
+    missing = [
+        c.name
+        for c in entity.columns
+        if c.name not in by_lower and c.name not in OPTIONAL_COLUMNS and not c.optional
+    ]
     if missing:
         for item in items:
             batch.reject(

@@ -314,7 +314,32 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
         line = _quota_line(con.execute(sql["quota_attainment"]).fetchall())
         if line:
             lines.append(line)
+    if "marts.rpt_product_families" in present:
+        line = _product_line(con.execute(sql["product_families"]).fetchall())
+        if line:
+            lines.append(line)
     return lines
+
+
+def _product_line(families: list[tuple]) -> str | None:
+    """The as-of month per product family: MRR (largest first), then the open pipeline, the
+    lost requests and the requests for products not released or at end of life, all families
+    together; the requests no PLM product maps, apart."""
+    if not families or families[0][1] is None:
+        return None
+    month = families[0][1]
+    mapped = [f for f in families if f[0] != "unmapped"]
+    unmapped = next((f for f in families if f[0] == "unmapped"), None)
+    mrr = ", ".join(f"{f[0]} {_n(f[2])}" for f in mapped)
+    total = [sum(f[i] or 0 for f in families) for i in (3, 4, 5, 6)]
+    line = (
+        f"Products {month:%Y-%m}: MRR {mrr}; open pipeline {_n(total[0])}; lost requests "
+        f"{total[1]:,}; requests for products not released {total[2]:,}, at end of life "
+        f"{total[3]:,}"
+    )
+    if unmapped:
+        line += f"; unmapped product: {unmapped[7] or 0:,} requests, MRR {_n(unmapped[2])}"
+    return line + " (marts.rpt_product_families)"
 
 
 def _quota_line(months: list[tuple]) -> str | None:

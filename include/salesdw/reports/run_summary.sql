@@ -269,3 +269,28 @@ from marts.rpt_quota_attainment
 group by month
 order by month desc
 limit 2;
+
+-- name: product_families
+-- per family: the as-of month's MRR, lost and requested, and the open pipeline of every month
+with as_of as (
+    select max(month) as month from marts.rpt_product_families where subscriptions > 0
+)
+
+select
+    families.family,
+    as_of.month,
+    sum(case when families.month = as_of.month then families.mrr else 0 end) as mrr,
+    sum(families.open_pipeline_amount) as open_pipeline_amount,
+    sum(case when families.month = as_of.month then families.lost_requests else 0 end)
+        as lost_requests,
+    sum(case when families.month = as_of.month then families.requests_not_released else 0 end)
+        as requests_not_released,
+    sum(case when families.month = as_of.month then families.requests_end_of_life else 0 end)
+        as requests_end_of_life,
+    sum(case
+        when families.month = as_of.month then families.opportunities + families.quotes else 0
+    end) as requests
+from marts.rpt_product_families as families
+cross join as_of
+group by families.family, as_of.month
+order by mrr desc, families.family;

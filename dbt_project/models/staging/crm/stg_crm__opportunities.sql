@@ -34,6 +34,7 @@ renamed as (
         lost_reason,
         lost_reason_detail,
         competitor,
+        nullif(trim(product_name), '') as crm_product_name,
         updated_at,
         coalesce(is_deleted, false) as is_deleted,
         _batch_id,

@@ -25,6 +25,7 @@ renamed as (
         status,
         refusal_reason,
         refusal_detail,
+        nullif(trim(product_id), '') as erp_product_id,
         updated_at,
         _batch_id,
         _source_file,
