@@ -51,9 +51,10 @@
 {%- endmacro %}
 
 
-{# Accents removed: "Étienne" -> "Etienne". Spark has no such function: a translation of the
-   Latin-1 and Latin Extended-A letters (what French, German, Spanish, Italian, Portuguese
-   and Nordic names use); letters beyond stay as they are there. #}
+{# Accents removed: "Étienne" -> "Etienne". Spark has no such function: a translation of every
+   letter of U+00C0..U+024F whose Unicode decomposition is a Latin letter and accents (what
+   DuckDB's strip_accents removes there); letters beyond that range keep their accents on
+   Spark. #}
 {% macro strip_accents(string) -%}
     {%- if adapter is defined -%}
         {{ return(adapter.dispatch('strip_accents', 'salesdw')(string)) }}
@@ -64,10 +65,10 @@
 {%- endmacro %}
 {% macro spark__strip_accents(string) -%}
     translate({{ string }},
-        'àáâãäåāăąçćĉċčďèéêëēĕėęěĝğġģĥìíîïĩīĭįĵķĺļľñńņňòóôõöōŏőŕŗřśŝşšţťùúûüũūŭůűųŵýÿŷźżž'
-        || 'ÀÁÂÃÄÅĀĂĄÇĆĈĊČĎÈÉÊËĒĔĖĘĚĜĞĠĢĤÌÍÎÏĨĪĬĮĴĶĹĻĽÑŃŅŇÒÓÔÕÖŌŎŐŔŖŘŚŜŞŠŢŤÙÚÛÜŨŪŬŮŰŲŴÝŸŶŹŻŽ',
-        'aaaaaaaaacccccdeeeeeeeeegggghiiiiiiiijklllnnnnoooooooorrrsssstttuuuuuuuuuuwyyyzzz'
-        || 'AAAAAAAAACCCCCDEEEEEEEEEGGGGHIIIIIIIIJKLLLNNNNOOOOOOOORRRSSSSTTTUUUUUUUUUUWYYYZZZ')
+        'àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćĉċčďēĕėęěĝğġģĥĩīĭįĵķĺļľńņňōŏőŕŗřśŝşšţťũūŭůűųŵŷźżžơưǎǐǒǔǖǘǚǜǟǡǧǩǫǭǰǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯȱȳ'
+        || 'ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝĀĂĄĆĈĊČĎĒĔĖĘĚĜĞĠĢĤĨĪĬĮİĴĶĹĻĽŃŅŇŌŎŐŔŖŘŚŜŞŠŢŤŨŪŬŮŰŲŴŶŸŹŻŽƠƯǍǏǑǓǕǗǙǛǞǠǦǨǪǬǴǸǺȀȂȄȆȈȊȌȎȐȒȔȖȘȚȞȦȨȪȬȮȰȲ',
+        'aaaaaaceeeeiiiinooooouuuuyyaaaccccdeeeeegggghiiiijklllnnnooorrrssssttuuuuuuwyzzzouaiouuuuuaagkoojgnaaaeeiioorruusthaeooooy'
+        || 'AAAAAACEEEEIIIINOOOOOUUUUYAAACCCCDEEEEEGGGGHIIIIIJKLLLNNNOOORRRSSSSTTUUUUUUWYYZZZOUAIOUUUUUAAGKOOGNAAAEEIIOORRUUSTHAEOOOOY')
 {%- endmacro %}
 
 
