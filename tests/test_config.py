@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from salesdw.config import Settings
 
 
@@ -39,3 +41,30 @@ def test_landing_can_be_an_object_store_url(tmp_path):
         }
     )
     assert s.landing == "s3://bucket/in" and s.connector == "objectstore"
+
+
+def test_the_engine_is_duckdb_unless_told(tmp_path):
+    s = Settings.from_env({"SALESDW_HOME": str(tmp_path)})
+    assert (s.engine, s.dbt_target) == ("duckdb", "duckdb")
+
+
+def test_spark_picks_a_local_session_or_a_cluster(tmp_path):
+    local = Settings.from_env({"SALESDW_HOME": str(tmp_path), "SALESDW_ENGINE": "Spark"})
+    cluster = Settings.from_env(
+        {"SALESDW_HOME": str(tmp_path), "SALESDW_ENGINE": "spark", "SALESDW_SPARK_METHOD": "thrift"}
+    )
+    assert (local.dbt_target, cluster.dbt_target) == ("spark", "spark_thrift")
+    assert local.spark_dir == tmp_path / "spark"
+
+
+def test_an_unknown_engine_is_refused_by_name(tmp_path):
+    with pytest.raises(ValueError, match=r"SALESDW_ENGINE='snowflake'.*duckdb, spark"):
+        Settings.from_env({"SALESDW_HOME": str(tmp_path), "SALESDW_ENGINE": "snowflake"})
+    with pytest.raises(ValueError, match=r"SALESDW_SPARK_METHOD='odbc'.*session, thrift"):
+        Settings.from_env(
+            {
+                "SALESDW_HOME": str(tmp_path),
+                "SALESDW_ENGINE": "spark",
+                "SALESDW_SPARK_METHOD": "odbc",
+            }
+        )

@@ -1,6 +1,6 @@
 {#
     Normalisation of the attributes that master-data matching compares.
-    Each macro returns one SQL expression (DuckDB dialect); the word lists come from vars in
+    Each macro returns one SQL expression, portable (DuckDB and Spark, macros/cross_db.sql); the word lists come from vars in
     dbt_project.yml so that a deployment can extend them without touching SQL.
     Edge cases are tested in tests/dbt/test_normalize_macros.py.
 #}
@@ -15,28 +15,31 @@
    unified, legal forms removed, whether written alone, dotted or in several words (N.V.,
    S.p.A., GmbH & Co. KG, A/S, S.A. de C.V., K.K.). #}
 {% macro company_name_words(column) -%}
+    {%- set transliterated -%}
+        translate(
+            replace(replace(replace(replace(
+                lower({{ column }}), 'ß', 'ss'), 'æ', 'ae'), 'œ', 'oe'), 'þ', 'th'),
+            'øłđı', 'oldi'
+        )
+    {%- endset -%}
     trim(regexp_replace(
         regexp_replace(
             regexp_replace(
                 regexp_replace(
                     regexp_replace(
                         regexp_replace(
-                            replace(replace(strip_accents(translate(
-                                replace(replace(replace(replace(
-                                    lower({{ column }}), 'ß', 'ss'), 'æ', 'ae'), 'œ', 'oe'), 'þ', 'th'),
-                                'øłđı', 'oldi'
-                            )), '.', ''), '&', ' et '),
-                            '[^\pL\pN]+', ' ', 'g'
+                            replace(replace({{ strip_accents(transliterated) }}, '.', ''), '&', ' et '),
+                            '[^\pL\pN]+', ' '{{ regexp_global() }}
                         ),
-                        '\bcompagnie\b', 'cie', 'g'
+                        '\bcompagnie\b', 'cie'{{ regexp_global() }}
                     ),
-                    '\b(international|internationale)\b', 'intl', 'g'
+                    '\b(international|internationale)\b', 'intl'{{ regexp_global() }}
                 ),
-                '{{ _word_alternation(var("legal_form_phrases")) }}', ' ', 'g'
+                '{{ _word_alternation(var("legal_form_phrases")) }}', ' '{{ regexp_global() }}
             ),
-            '{{ _word_alternation(var("legal_forms")) }}', ' ', 'g'
+            '{{ _word_alternation(var("legal_forms")) }}', ' '{{ regexp_global() }}
         ),
-        '\s+', ' ', 'g'
+        '\s+', ' '{{ regexp_global() }}
     ))
 {%- endmacro %}
 
@@ -46,10 +49,10 @@
    preposition, where it is part of the name ("boulangerie de lyon", "bank of america"). #}
 {% macro _has_place_qualifier(words) -%}
     (
-        regexp_matches({{ words }}, '^.*[a-z0-9] ({{ var("name_places") | join("|") }})$')
-        and not regexp_matches(
-            {{ words }}, '\b({{ var("name_place_prepositions") | join("|") }}) ({{ var("name_places") | join("|") }})$'
-        )
+        {{ regexp_contains(words, "'^.*[a-z0-9] (" ~ var("name_places") | join("|") ~ ")$'") }}
+        and not {{ regexp_contains(
+            words, "'\\b(" ~ var("name_place_prepositions") | join("|") ~ ") (" ~ var("name_places") | join("|") ~ ")$'"
+        ) }}
     )
 {%- endmacro %}
 
@@ -84,9 +87,9 @@
                     then regexp_replace({{ words }}, ' ({{ var("name_places") | join("|") }})$', '')
                 else {{ words }}
             end,
-            '{{ _word_alternation(var("name_stop_words")) }}', ' ', 'g'
+            '{{ _word_alternation(var("name_stop_words")) }}', ' '{{ regexp_global() }}
         ),
-        '\s+', ' ', 'g'
+        '\s+', ' '{{ regexp_global() }}
     )), '')
 {%- endmacro %}
 
@@ -94,13 +97,13 @@
 {# The normalised name with its words sorted, so that word order does not matter:
    "martin transports" and "transports martin" give the same key. #}
 {% macro company_name_token_key(normalized_column) -%}
-    nullif(array_to_string(list_sort(string_split({{ normalized_column }}, ' ')), ' '), '')
+    nullif({{ array_join(array_sorted(string_split(normalized_column, "' '")), "' '") }}, '')
 {%- endmacro %}
 
 
 {# Digits only: "732 829 320", "732.829.320" -> "732829320". #}
 {% macro digits_only(column) -%}
-    regexp_replace(coalesce({{ column }}, ''), '[^0-9]', '', 'g')
+    regexp_replace(coalesce({{ column }}, ''), '[^0-9]', ''{{ regexp_global() }})
 {%- endmacro %}
 
 
@@ -108,15 +111,15 @@
    every second digit is doubled (minus 9 when above 9) and the sum must end in 0. #}
 {% macro luhn_is_valid(digits, length) -%}
     (
-        regexp_full_match({{ digits }}, '[0-9]{ {{- length -}} }')
-        and list_sum(list_transform(range({{ length }}), lambda i:
-            case
-                when ({{ length }} - 1 - i) % 2 = 1
-                    then cast(substr({{ digits }}, i + 1, 1) as integer) * 2
-                        - case when cast(substr({{ digits }}, i + 1, 1) as integer) * 2 > 9 then 9 else 0 end
-                else cast(substr({{ digits }}, i + 1, 1) as integer)
-            end
-        )) % 10 = 0
+    {%- set digit = "cast(substr(" ~ digits ~ ", i + 1, 1) as integer)" %}
+        {{ regexp_full_match(digits, "'[0-9]{" ~ length ~ "}'") }}
+        and {{ array_sum(array_transform(integer_range(length), 'i',
+            "case
+                when (" ~ length ~ " - 1 - i) % 2 = 1
+                    then " ~ digit ~ " * 2 - case when " ~ digit ~ " * 2 > 9 then 9 else 0 end
+                else " ~ digit ~ "
+            end"
+        )) }} % 10 = 0
     )
 {%- endmacro %}
 
@@ -132,9 +135,9 @@
 {% macro valid_siret(column) -%}
     case
         when {{ luhn_is_valid(digits_only(column), 14) }} then {{ digits_only(column) }}
-        when regexp_full_match({{ digits_only(column) }}, '356000000[0-9]{5}')
-            and list_sum(list_transform(range(14), lambda i:
-                cast(substr({{ digits_only(column) }}, i + 1, 1) as integer))) % 5 = 0
+        when {{ regexp_full_match(digits_only(column), "'356000000[0-9]{5}'") }}
+            and {{ array_sum(array_transform(integer_range(14), 'i',
+                "cast(substr(" ~ digits_only(column) ~ ", i + 1, 1) as integer)")) }} % 5 = 0
             then {{ digits_only(column) }}
     end
 {%- endmacro %}
@@ -144,11 +147,14 @@
    key = (12 + 3 * (SIREN mod 97)) mod 97. Spaces and case are ignored. #}
 {% macro siren_from_fr_vat(column) -%}
     case
-        when regexp_full_match(upper(regexp_replace(coalesce({{ column }}, ''), '[^0-9A-Za-z]', '', 'g')), 'FR[0-9]{11}')
-            and cast(substr(upper(regexp_replace({{ column }}, '[^0-9A-Za-z]', '', 'g')), 3, 2) as integer)
-                = (12 + 3 * (cast(right(regexp_replace({{ column }}, '[^0-9A-Za-z]', '', 'g'), 9) as bigint) % 97)) % 97
-            and {{ luhn_is_valid("right(regexp_replace(" ~ column ~ ", '[^0-9A-Za-z]', '', 'g'), 9)", 9) }}
-            then right(regexp_replace({{ column }}, '[^0-9A-Za-z]', '', 'g'), 9)
+        when {{ regexp_full_match(
+            "upper(regexp_replace(coalesce(" ~ column ~ ", ''), '[^0-9A-Za-z]', ''" ~ regexp_global() ~ "))",
+            "'FR[0-9]{11}'"
+        ) }}
+            and cast(substr(upper(regexp_replace({{ column }}, '[^0-9A-Za-z]', ''{{ regexp_global() }})), 3, 2) as integer)
+                = (12 + 3 * (cast(right(regexp_replace({{ column }}, '[^0-9A-Za-z]', ''{{ regexp_global() }}), 9) as bigint) % 97)) % 97
+            and {{ luhn_is_valid("right(regexp_replace(" ~ column ~ ", '[^0-9A-Za-z]', ''" ~ regexp_global() ~ "), 9)", 9) }}
+            then right(regexp_replace({{ column }}, '[^0-9A-Za-z]', ''{{ regexp_global() }}), 9)
     end
 {%- endmacro %}
 
@@ -159,7 +165,7 @@
         split_part(split_part(
             regexp_replace(lower(trim({{ column }})), '^[a-z]+://', ''),
         '/', 1), ':', 1),
-    '^www\.|\.$', '', 'g'), '')
+    '^www\.|\.$', ''{{ regexp_global() }}), '')
 {%- endmacro %}
 
 
@@ -199,7 +205,7 @@
 {%- endmacro %}
 
 {% macro _phone_digits(column) -%}
-    regexp_replace(replace(coalesce({{ column }}, ''), '(0)', ''), '[^0-9+]', '', 'g')
+    regexp_replace(replace(coalesce({{ column }}, ''), '(0)', ''), '[^0-9+]', ''{{ regexp_global() }})
 {%- endmacro %}
 
 
@@ -221,15 +227,15 @@
         regexp_replace(
             regexp_replace(
                 regexp_replace(
-                    regexp_replace(lower(strip_accents({{ column }})), '[^a-z0-9]+', ' ', 'g'),
-                    '\bcedex\b( [0-9]+)?', ' ', 'g'
+                    regexp_replace(lower({{ strip_accents(column) }}), '[^a-z0-9]+', ' '{{ regexp_global() }}),
+                    '\bcedex\b( [0-9]+)?', ' '{{ regexp_global() }}
                 ),
-                '\b[0-9]+( ?(e|er|eme))?\b', ' ', 'g'
+                '\b[0-9]+( ?(e|er|eme))?\b', ' '{{ regexp_global() }}
             ),
-            '\bste\b', 'sainte', 'g'
+            '\bste\b', 'sainte'{{ regexp_global() }}
         ),
-        '\bst\b', 'saint', 'g'
-    ), '\s+', ' ', 'g')), '')
+        '\bst\b', 'saint'{{ regexp_global() }}
+    ), '\s+', ' '{{ regexp_global() }})), '')
 {%- endmacro %}
 
 
@@ -239,10 +245,12 @@
 {% macro normalize_street(column) -%}
     {#- linters render var() as a placeholder string: fall back to one pair for them -#}
     {%- set abbreviations = var("street_abbreviations") if var("street_abbreviations") is mapping else {"avenue": "av"} -%}
-    nullif(array_to_string(list_transform(
-        string_split(trim(regexp_replace(lower(strip_accents({{ column }})), '[^a-z0-9]+', ' ', 'g')), ' '),
-        lambda w: coalesce(map {
-            {%- for word, short in abbreviations.items() %}'{{ word }}': '{{ short }}'{{ ", " if not loop.last }}{% endfor -%}
-        }[w], w)
-    ), ' '), '')
+    {%- set words = string_split(
+        "trim(regexp_replace(lower(" ~ strip_accents(column) ~ "), '[^a-z0-9]+', ' '" ~ regexp_global() ~ "))",
+        "' '"
+    ) -%}
+    nullif({{ array_join(
+        array_transform(words, 'w', "coalesce(" ~ map_lookup(abbreviations, 'w') ~ ", w)"),
+        "' '"
+    ) }}, '')
 {%- endmacro %}

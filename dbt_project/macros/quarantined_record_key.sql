@@ -7,8 +7,8 @@
     nullif(concat_ws('|'
     {%- for key in keys -%}
         , coalesce(
-            json_extract_string(record, '$.{{ key }}'),
-            json_extract_string(record, '$.{{ key | upper }}')
+            {{ json_string('record', "'$." ~ key ~ "'") }},
+            {{ json_string('record', "'$." ~ key | upper ~ "'") }}
         )
     {%- endfor -%}
     ), '')

@@ -20,27 +20,29 @@
     {%- else -%}
         {%- set systems = rules[attribute] or [] -%}
     {%- endif %}
-    {
-        'system_rank':
+    {%- set system_rank -%}
         {%- if systems %} case source_system
             {%- for system in systems %}
             when '{{ system }}' then {{ loop.index }}
             {%- endfor %}
             else {{ systems | length + 1 }}
-        end,
-        {%- else %} 1,
+        end
+        {%- else %} 1
         {%- endif %}
-        'recency': coalesce(-epoch(updated_at), 1e18),
-        'record_key': record_key
-    }
+    {%- endset %}
+    {{ struct_of([
+        ('system_rank', system_rank),
+        ('recency', 'coalesce(-' ~ epoch_seconds('updated_at') ~ ', 1e18)'),
+        ('record_key', 'record_key'),
+    ]) }}
 {%- endmacro %}
 
 {% macro survivor(value, attribute, present=none) -%}
-    arg_min({{ value }}, {{ survivorship_order(attribute) }})
+    {{ min_by(value, survivorship_order(attribute)) }}
         filter (where {{ present or (value ~ ' is not null') }})
 {%- endmacro %}
 
 {% macro survivor_source(value, attribute, present=none) -%}
-    arg_min(record_key, {{ survivorship_order(attribute) }})
+    {{ min_by('record_key', survivorship_order(attribute)) }}
         filter (where {{ present or (value ~ ' is not null') }})
 {%- endmacro %}

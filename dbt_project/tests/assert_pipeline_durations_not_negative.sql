@@ -10,7 +10,7 @@ select 'sales_cycle' as measure, crm_opportunity_id as id
 from {{ ref('int_opportunities_enriched') }}
 where is_won and closed_at < created_at
 union all
-select 'funnel_sales_cycle' as measure, cast(month as varchar) as id
+select 'funnel_sales_cycle' as measure, cast(month as {{ type_text() }}) as id
 from {{ ref('rpt_pipeline_funnel') }}
 where median_sales_cycle_days < 0 or p90_sales_cycle_days < 0
 union all

@@ -14,6 +14,13 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 """The repository checkout: holds ``dags/``, ``dbt_project/`` and ``expectations/``."""
 
+ENGINES = ("duckdb", "spark")
+"""The engines dbt can build the project on (``SALESDW_ENGINE``; docs/scale-out.md)."""
+
+SPARK_METHODS = ("session", "thrift")
+"""How dbt reaches Spark (``SALESDW_SPARK_METHOD``): an in-process local session, or a
+cluster's Thrift server."""
+
 
 def sources_file(environ: dict[str, str] | None = None) -> Path:
     """``SALESDW_SOURCES_FILE``, default ``sources.yml`` at the repository root: read alone
@@ -65,6 +72,24 @@ class Settings:
     sources_file: Path = PROJECT_ROOT / "sources.yml"
     """Which real systems feed which contract entities (``SALESDW_SOURCES_FILE``;
     docs/sources/README.md). The committed file lists none: the landing files are read."""
+    engine: str = "duckdb"
+    """The engine dbt builds the project on (``SALESDW_ENGINE``: ``duckdb``, the default, or
+    ``spark``; docs/scale-out.md)."""
+    spark_method: str = "session"
+    """With ``engine`` spark: ``session`` (a local Spark in dbt's process, ``local[N]``) or
+    ``thrift`` (a cluster's Thrift server, ``SALESDW_SPARK_HOST``) (``SALESDW_SPARK_METHOD``)."""
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(
+                f"SALESDW_ENGINE={self.engine!r} is not an engine salesdw builds on: "
+                f"use one of {', '.join(ENGINES)} (docs/scale-out.md)"
+            )
+        if self.spark_method not in SPARK_METHODS:
+            raise ValueError(
+                f"SALESDW_SPARK_METHOD={self.spark_method!r} is not a way to reach Spark: "
+                f"use one of {', '.join(SPARK_METHODS)} (docs/scale-out.md)"
+            )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -92,6 +117,8 @@ class Settings:
             serve_role_prefix=env.get("SALESDW_SERVE_ROLE_PREFIX", "salesdw_"),
             access_file=Path(env.get("SALESDW_ACCESS_FILE") or PROJECT_ROOT / "access.yml"),
             sources_file=sources_file(env),
+            engine=(env.get("SALESDW_ENGINE") or "duckdb").strip().lower(),
+            spark_method=(env.get("SALESDW_SPARK_METHOD") or "session").strip().lower(),
         )
 
     def encoding(self, source: str) -> str:
@@ -101,6 +128,19 @@ class Settings:
             "crm": self.crm_encoding,
             "support": self.support_encoding,
         }.get(source, "utf-8")
+
+    @property
+    def dbt_target(self) -> str:
+        """The output of dbt_project/profiles.yml that dbt builds: ``duckdb``, ``spark`` (a
+        local session) or ``spark_thrift`` (a cluster)."""
+        if self.engine == "spark" and self.spark_method == "thrift":
+            return "spark_thrift"
+        return self.engine
+
+    @property
+    def spark_dir(self) -> Path:
+        """A local Spark session's warehouse and metastore (engine spark, method session)."""
+        return self.home / "spark"
 
     @property
     def duckdb_temp_dir(self) -> Path:

@@ -4,7 +4,7 @@ with
 
 days as (
 
-    select unnest(generate_series(date '2015-01-01', date '2035-12-31', interval 1 day))::date
+    select {{ date_series_rows("date '2015-01-01'", "date '2035-12-31'", "interval 1 day") }}
         as date_day
 
 )

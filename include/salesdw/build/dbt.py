@@ -70,8 +70,9 @@ def dbt_args(settings: Settings, command: str, *selection: str) -> list[str]:
 
 
 def set_dbt_environment(settings: Settings) -> None:
-    """The variables dbt_project/profiles.yml reads: the home (so the warehouse file), and
-    DuckDB's memory limit and spill folder (SALESDW_MEMORY_LIMIT)."""
+    """The variables dbt_project/profiles.yml reads: the target (SALESDW_ENGINE), the home (so
+    the warehouse file), and DuckDB's memory limit and spill folder (SALESDW_MEMORY_LIMIT)."""
+    os.environ["SALESDW_DBT_TARGET"] = settings.dbt_target
     os.environ["SALESDW_HOME"] = str(settings.home)
     os.environ["SALESDW_DUCKDB_MEMORY_LIMIT"] = settings.memory_limit
     os.environ["SALESDW_DUCKDB_TEMP_DIR"] = str(settings.duckdb_temp_dir)

@@ -131,7 +131,7 @@ subscription_mrr as (
         sum(subscription_months.mrr) filter (
             where subscription_months.month = as_of.as_of_month
         ) as as_of_mrr,
-        arg_max(subscription_months.mrr, subscription_months.month) as last_mrr
+        {{ max_by("subscription_months.mrr", "subscription_months.month") }} as last_mrr
     from subscription_months
     cross join as_of
     group by subscription_months.erp_subscription_id
@@ -295,7 +295,7 @@ still_rejected as (
     from file_loads
     where status in ('loaded', 'rejected')
     group by all
-    having arg_max(status, started_at) = 'rejected'
+    having {{ max_by("status", "started_at") }} = 'rejected'
 
 ),
 
@@ -335,7 +335,7 @@ explained as (
     select
         check_name,
         record_id,
-        list_sort(list(distinct file)) as explained_by
+        {{ array_sorted(array_agg_values('file', distinct=true)) }} as explained_by
     from explanations
     group by all
 
@@ -354,7 +354,7 @@ final as (
         unmapped.source_file,
         cast(unmapped.mrr as decimal(18, 2)) as mrr,
         cast(unmapped.amount as decimal(18, 2)) as amount,
-        coalesce(explained.explained_by, []) as explained_by
+        coalesce(explained.explained_by, {{ array_of([]) }}) as explained_by
     from unmapped
     left join explained
         on

@@ -29,10 +29,10 @@ normalised as (
         {{ company_name_place_from_words('name_words') }} as name_place,
         -- the identifier in a VAT number is key-checked, so it wins over a typed SIREN
         coalesce({{ siren_from_fr_vat('vat_number') }}, {{ valid_siren('siren') }}) as siren,
-        list_sort(list_distinct(list_filter(
-            list_transform(coalesce(domains, []), lambda d: lower(trim(d))),
-            lambda d: {{ corporate_domain('d') }} is not null and d <> ''
-        ))) as domains,
+        {{ array_sorted(array_distinct_values(array_filter(
+            array_transform("coalesce(domains, " ~ array_of([]) ~ ")", 'd', 'lower(trim(d))'),
+            'd', corporate_domain('d') ~ " is not null and d <> ''"
+        ))) }} as domains,
         coalesce(
             {{ phone_e164('phone') }},
             case when length({{ digits_only('phone') }}) >= 7 then {{ digits_only('phone') }} end
@@ -51,7 +51,7 @@ select
     {{ company_name_token_key('name_norm') }} as name_key,
     regexp_extract(street, '^[0-9]+', 0) as street_number,
     (
-        name_norm is null and siren is null and len(domains) = 0 and phone is null
+        name_norm is null and siren is null and {{ array_length('domains') }} = 0 and phone is null
         and linked_record_key is null
     ) as is_unmatchable
 from normalised

@@ -74,7 +74,7 @@ contact_domains as (
 
     select
         crm_account_id,
-        list_distinct(list({{ email_domain('email') }})) as email_domains
+        {{ array_distinct_values(array_agg_values(email_domain('email'))) }} as email_domains
     from crm_contacts
     where crm_account_id is not null
     group by crm_account_id
@@ -85,7 +85,7 @@ requester_domains as (
 
     select
         support_org_id,
-        list_distinct(list({{ email_domain('requester_email') }})) as email_domains
+        {{ array_distinct_values(array_agg_values(email_domain('requester_email'))) }} as email_domains
     from support_tickets
     where support_org_id is not null
     group by support_org_id
@@ -101,7 +101,7 @@ erp_records as (
         company_name,
         siren,
         vat_number,
-        [{{ web_domain('website') }}, {{ email_domain('email') }}] as domains,
+        {{ array_of([web_domain('website'), email_domain('email')]) }} as domains,
         phone,
         address as street,
         postal_code,
@@ -125,9 +125,9 @@ crm_records as (
         crm_accounts.account_name as company_name,
         crm_accounts.siren,
         null as vat_number,
-        list_concat(
-            [{{ web_domain('crm_accounts.website') }}], contact_domains.email_domains
-        ) as domains,
+        {{ array_concat(
+            array_of([web_domain('crm_accounts.website')]), 'contact_domains.email_domains'
+        ) }} as domains,
         crm_accounts.phone,
         crm_accounts.billing_street as street,
         crm_accounts.billing_postal_code as postal_code,
@@ -163,10 +163,10 @@ support_records as (
         support_organizations.name as company_name,
         null as siren,
         null as vat_number,
-        list_concat(
-            coalesce(support_organizations.domain_names, []),
-            requester_domains.email_domains
-        ) as domains,
+        {{ array_concat(
+            "coalesce(support_organizations.domain_names, " ~ array_of([]) ~ ")",
+            'requester_domains.email_domains'
+        ) }} as domains,
         null as phone,
         null as street,
         null as postal_code,
@@ -206,9 +206,9 @@ final as (
         unioned.siren,
         unioned.vat_number,
         -- blanks out; normalisation and free-mail filtering happen downstream
-        list_distinct(list_filter(
-            unioned.domains, lambda d: d is not null and trim(d) <> ''  -- noqa: RF02
-        )) as domains,
+        {{ array_distinct_values(array_filter(
+            'unioned.domains', 'd', "d is not null and trim(d) <> ''"
+        )) }} as domains,
         unioned.phone,
         unioned.street,
         unioned.postal_code,

@@ -43,10 +43,11 @@ final as (
         created_at,
         is_past_due,
         case
-            when is_past_due then date_diff('day', expected_close_date, as_of_date)
+            when is_past_due then {{ date_difference('day', "expected_close_date", "as_of_date") }}
         end as days_past_due,
         {{ past_due_age_band(
-            "case when is_past_due then date_diff('day', expected_close_date, as_of_date) end"
+            "case when is_past_due then "
+            ~ date_difference('day', 'expected_close_date', 'as_of_date') ~ " end"
         ) }} as past_due_age_band,
         cast(case when is_past_due then 0 else amount_reporting end as decimal(18, 2))
             as pipeline_amount,

@@ -49,7 +49,7 @@ opportunities as (
 
 tracked_fields as (
 
-    select unnest(['stage', 'expected_close_date', 'forecast_category']) as field
+    select {{ values_rows(["'stage'", "'expected_close_date'", "'forecast_category'"]) }} as field
 
 ),
 
@@ -102,7 +102,7 @@ version_points as (
         'expected_close_date' as field,
         valid_from as known_at,
         2 as point_order,
-        cast(expected_close_date as varchar) as field_value,
+        cast(expected_close_date as {{ type_text() }}) as field_value,
         'version' as point_kind,
         null as point_id
     from versions

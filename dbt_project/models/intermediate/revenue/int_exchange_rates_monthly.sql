@@ -31,11 +31,11 @@ currencies as (
 months as (
 
     select
-        unnest(generate_series(
-            (select date_trunc('month', min(rate_date)) from rates),
-            (select as_of_month from as_of),
-            interval 1 month
-        ))::date as month
+        {{ date_series_rows(
+            "(select date_trunc('month', min(rate_date)) from rates)",
+            "(select as_of_month from as_of)",
+            "interval 1 month"
+        ) }} as month
 
 ),
 

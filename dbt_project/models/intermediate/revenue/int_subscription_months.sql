@@ -54,14 +54,11 @@ months as (
     select
         recurring.*,
         as_of.as_of_month,
-        unnest(generate_series(
-            date_trunc('month', recurring.start_date),
-            least(
-                date_trunc('month', coalesce(recurring.end_date, as_of.as_of_month)),
-                as_of.as_of_month
-            ),
-            interval 1 month
-        ))::date as month
+        {{ date_series_rows(
+            "date_trunc('month', recurring.start_date)",
+            "least(date_trunc('month', coalesce(recurring.end_date, as_of.as_of_month)), as_of.as_of_month)",
+            "interval 1 month"
+        ) }} as month
     from recurring
     cross join as_of
 

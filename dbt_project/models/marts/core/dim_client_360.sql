@@ -184,7 +184,7 @@ joined as (
         coalesce(latest_mrr.arr, 0) as arr,
         latest_mrr.category as current_category,
         tenure.first_active_month,
-        date_diff('month', tenure.first_active_month, as_of.as_of_date) as tenure_months,
+        {{ date_difference('month', "tenure.first_active_month", "as_of.as_of_date") }} as tenure_months,
         coalesce(tenure.contracted_in_3_months, false) as contracted_in_3_months,
         latest_nps.latest_nps_score,
         latest_nps.latest_nps_at,

@@ -38,12 +38,12 @@ final as (
         contacts.job_title,
         -- a title naming a direction, a general management or a budget owner: who signs
         coalesce(
-            regexp_matches(
-                lower(strip_accents(contacts.job_title)),
-                '(^|[^a-z])(directeur|directrice|director|dg|pdg|ceo|cfo|cio|cto|coo|daf|dsi'
+            {{ regexp_contains(
+                "lower(" ~ strip_accents('contacts.job_title') ~ ")",
+                "'(^|[^a-z])(directeur|directrice|director|dg|pdg|ceo|cfo|cio|cto|coo|daf|dsi'
                 || '|gerant|gerante|president|presidente|head|vp|owner|founder|fondateur'
-                || '|fondatrice)([^a-z]|$)'
-            ),
+                || '|fondatrice)([^a-z]|$)'"
+            ) }},
             false
         ) as is_decision_maker,
         contacts.email,

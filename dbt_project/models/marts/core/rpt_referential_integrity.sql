@@ -66,8 +66,8 @@ counted as (
         count(*) as unmapped_records,
         sum(mrr) as unmapped_mrr,
         sum(amount) as unmapped_amount,
-        list_sort(list(record_id)) as record_ids,
-        list_sort(list_distinct(flatten(list(explained_by)))) as explained_by
+        {{ array_sorted(array_agg_values('record_id')) }} as record_ids,
+        {{ array_sorted(array_distinct_values('flatten(' ~ array_agg_values('explained_by') ~ ')')) }} as explained_by
     from unmapped
     group by check_name
 
@@ -89,8 +89,8 @@ final as (
         cast({{ var('unmapped_mrr_share_max') }} as double) as unmapped_mrr_share_max,
         coalesce(counted.unmapped_mrr, 0) / nullif(as_of_mrr.mrr, 0)
         > {{ var('unmapped_mrr_share_max') }} as is_blocking,
-        coalesce(counted.record_ids, []) as record_ids,
-        coalesce(counted.explained_by, []) as explained_by,
+        coalesce(counted.record_ids, {{ array_of([]) }}) as record_ids,
+        coalesce(counted.explained_by, {{ array_of([]) }}) as explained_by,
         as_of.as_of_date
     from checks
     cross join as_of_mrr

@@ -93,11 +93,14 @@ final as (
         ) as is_handoff,
         is_won,
         won_at,
-        cast(date_diff('day', created_at, converted_at) as bigint) as days_to_conversion,
+        cast({{ date_difference('day', 'created_at', 'converted_at') }} as bigint)
+            as days_to_conversion,
         case
             -- greatest() skips nulls: only a won deal has a time to win
             when won_at is not null
-                then cast(greatest(date_diff('day', converted_at, won_at), 0) as bigint)
+                then cast(
+                    greatest({{ date_difference('day', 'converted_at', 'won_at') }}, 0) as bigint
+                )
         end as days_conversion_to_win
     from joined
 

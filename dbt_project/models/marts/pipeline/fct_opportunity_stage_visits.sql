@@ -103,11 +103,12 @@ final as (
             case
                 when visits.is_closed_stage then null
                 when visits.is_last_visit
-                    then date_diff(
-                        'second', visits.entered_at,
-                        (opportunities.as_of_date + interval 1 day)::timestamp
-                    )
-                else date_diff('second', visits.entered_at, visits.exited_at)
+                    then {{ date_difference(
+                        'second',
+                        "visits.entered_at",
+                        "(opportunities.as_of_date + interval 1 day)::timestamp"
+                    ) }}
+                else {{ date_difference('second', "visits.entered_at", "visits.exited_at") }}
             end / 86400.0,
             2
         )::decimal(10, 2) as days_in_stage,

@@ -43,7 +43,11 @@ slips as (
     select
         crm_opportunity_id,
         count(*) filter (where is_slip) as slip_count,
-        sum(date_diff('day', old_close_date, new_close_date)) filter (where is_slip)::bigint as days_slipped,
+        sum({{ date_difference(
+            'day',
+            "old_close_date",
+            "new_close_date"
+        ) }}) filter (where is_slip)::bigint as days_slipped,
         min(changed_at) filter (where is_slip) as first_slipped_at,
         max(changed_at) filter (where is_slip) as last_slipped_at
     from close_date_moves
@@ -90,11 +94,11 @@ joined as (
         slips.first_slipped_at,
         slips.last_slipped_at,
         last_stage_changes.last_stage_change_at,
-        date_diff(
+        {{ date_difference(
             'day',
-            coalesce(last_stage_changes.last_stage_change_at, opportunities.created_at)::date,
-            opportunities.as_of_date
-        ) as days_since_stage_change,
+            "coalesce(last_stage_changes.last_stage_change_at, opportunities.created_at)::date",
+            "opportunities.as_of_date"
+        ) }} as days_since_stage_change,
         opportunities.as_of_date
     from opportunities
     left join slips

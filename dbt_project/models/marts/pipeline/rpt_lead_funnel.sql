@@ -29,8 +29,8 @@ as_of as (
 horizons as (
 
     select
-        ceil(coalesce(quantile_cont(days_to_conversion, 0.9), 0)) as p90_days_to_conversion,
-        ceil(coalesce(quantile_cont(days_conversion_to_win, 0.9), 0)) as p90_days_to_win
+        ceil(coalesce({{ quantile('days_to_conversion', 0.9) }}, 0)) as p90_days_to_conversion,
+        ceil(coalesce({{ quantile('days_conversion_to_win', 0.9) }}, 0)) as p90_days_to_win
     from handoffs
 
 ),

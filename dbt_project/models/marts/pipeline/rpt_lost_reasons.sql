@@ -76,11 +76,11 @@ segments as (
 
 months as (
 
-    select unnest(generate_series(
-        (select min(month) from closed_counts),
-        (select max(month) from closed_counts),
-        interval 1 month
-    ))::date as month
+    select {{ date_series_rows(
+        "(select min(month) from closed_counts)",
+        "(select max(month) from closed_counts)",
+        "interval 1 month"
+    ) }} as month
 
 ),
 

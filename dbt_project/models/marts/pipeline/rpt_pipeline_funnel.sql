@@ -62,11 +62,11 @@ close_date_changes as (
 
 months as (
 
-    select unnest(generate_series(
-        (select date_trunc('month', min(created_at)) from opportunities),
-        (select date_trunc('month', max(as_of_date)) from opportunities),
-        interval 1 month
-    ))::date as month
+    select {{ date_series_rows(
+        "(select date_trunc('month', min(created_at)) from opportunities)",
+        "(select date_trunc('month', max(as_of_date)) from opportunities)",
+        "interval 1 month"
+    ) }} as month
 
 ),
 
@@ -82,7 +82,7 @@ stage_time_p90 as (
     -- month's end plus that 90th percentile has passed
     select
         pipeline_stage,
-        quantile_cont(days_in_stage, 0.9) as p90_days
+        {{ quantile("days_in_stage", "0.9") }} as p90_days
     from visits
     where stage_number <= 5 and days_in_stage is not null and exited_at is not null
     group by pipeline_stage
@@ -200,17 +200,17 @@ events as (
         case when has_reached_later_stage then crm_opportunity_id end as converted_opportunity_id,
         null::integer as regression,
         null::decimal(10, 2) as completed_days_in_stage,
-        null::varchar as open_opportunity_id,
+        cast(null as {{ type_text() }}) as open_opportunity_id,
         null::decimal(18, 2) as open_amount,
         null::decimal(18, 4) as weighted_amount,
-        null::varchar as past_due_opportunity_id,
+        cast(null as {{ type_text() }}) as past_due_opportunity_id,
         null::decimal(18, 2) as past_due_amount,
-        null::varchar as won_opportunity_id,
-        null::varchar as lost_opportunity_id,
+        cast(null as {{ type_text() }}) as won_opportunity_id,
+        cast(null as {{ type_text() }}) as lost_opportunity_id,
         null::decimal(18, 2) as won_amount,
         null::decimal(18, 2) as closed_amount,
         null::integer as sales_cycle_days,
-        null::varchar as created_opportunity_id
+        cast(null as {{ type_text() }}) as created_opportunity_id
     from stage_entries
 
     union all by name
@@ -262,7 +262,7 @@ events as (
         case when is_lost then crm_opportunity_id end as lost_opportunity_id,
         case when is_won then amount_reporting end as won_amount,
         amount_reporting as closed_amount,
-        case when is_won then date_diff('day', created_at::date, closed_at::date) end
+        case when is_won then {{ date_difference('day', "created_at::date", "closed_at::date") }} end
             as sales_cycle_days
     from opportunities
     where is_closed and closed_at is not null
@@ -294,8 +294,8 @@ aggregated as (
         count(distinct converted_opportunity_id) as converted_opportunities,
         coalesce(sum(regression), 0)::bigint as regressions_out,
         median(completed_days_in_stage) as median_days_in_stage,
-        quantile_cont(completed_days_in_stage, 0.75) as p75_days_in_stage,
-        quantile_cont(completed_days_in_stage, 0.9) as p90_days_in_stage,
+        {{ quantile("completed_days_in_stage", "0.75") }} as p75_days_in_stage,
+        {{ quantile("completed_days_in_stage", "0.9") }} as p90_days_in_stage,
         count(distinct open_opportunity_id) as open_opportunities,
         coalesce(sum(open_amount), 0) as pipeline_amount,
         coalesce(sum(weighted_amount), 0) as weighted_pipeline_amount,
@@ -306,7 +306,7 @@ aggregated as (
         coalesce(sum(won_amount), 0) as won_amount,
         coalesce(sum(closed_amount), 0) as closed_amount,
         median(sales_cycle_days) as median_sales_cycle_days,
-        quantile_cont(sales_cycle_days, 0.9) as p90_sales_cycle_days,
+        {{ quantile("sales_cycle_days", "0.9") }} as p90_sales_cycle_days,
         count(distinct created_opportunity_id) as created_opportunities
     from events
     group by grouping sets (

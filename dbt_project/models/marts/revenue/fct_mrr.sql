@@ -108,11 +108,11 @@ spine as (
     select
         bounds.client_id,
         bounds.first_active_month,
-        cast(unnest(generate_series(
-            bounds.first_active_month,
-            least(bounds.last_active_month + interval 1 month, as_of.as_of_month),
-            interval 1 month
-        )) as date) as month
+        {{ date_series_rows(
+            "bounds.first_active_month",
+            "least(bounds.last_active_month + interval 1 month, as_of.as_of_month)",
+            "interval 1 month"
+        ) }} as month
     from bounds
     cross join as_of
     where bounds.first_active_month is not null

@@ -38,7 +38,7 @@ followed as (
         cohorts.client_id,
         cohorts.cohort_month,
         cohorts.first_mrr,
-        unnest(generate_series(cohorts.cohort_month, as_of.as_of_month, interval 1 month))::date
+        {{ date_series_rows("cohorts.cohort_month", "as_of.as_of_month", "interval 1 month") }}
             as month
     from cohorts
     cross join as_of
@@ -49,7 +49,7 @@ measured as (
 
     select
         followed.cohort_month,
-        date_diff('month', followed.cohort_month, followed.month) as months_since_start,
+        {{ date_difference('month', "followed.cohort_month", "followed.month") }} as months_since_start,
         followed.client_id,
         followed.first_mrr,
         coalesce(mrr.mrr, 0) as mrr

@@ -31,7 +31,7 @@ months as (
 
 window_lengths as (
 
-    select unnest([1, 3, 12]) as window_months
+    select {{ values_rows([1, 3, 12]) }} as window_months
 
 ),
 

@@ -78,7 +78,7 @@ final as (
         coalesce(first_wins.won_opportunities, 0) as won_opportunities,
         case
             when reps.hire_date >= crm_start.first_opportunity_date
-                then date_diff('month', reps.hire_date, first_wins.first_won_at::date)
+                then {{ date_difference('month', "reps.hire_date", "first_wins.first_won_at::date") }}
         end as ramp_months,
         reps.as_of_date
     from reps

@@ -153,13 +153,13 @@ joined as (
         orphaned_spells.owner_left_on,
         orphaned_spells.orphaned_since,
         orphaned_spells.reassigned_at,
-        date_diff('day', orphaned_spells.orphaned_since, orphaned_spells.reassigned_at::date)
+        {{ date_difference('day', "orphaned_spells.orphaned_since", "orphaned_spells.reassigned_at::date") }}
             as reassignment_lag_days,
-        date_diff(
+        {{ date_difference(
             'day',
-            orphaned_spells.orphaned_since,
-            coalesce(orphaned_spells.reassigned_at::date, as_of.as_of_date)
-        ) as days_orphaned,
+            "orphaned_spells.orphaned_since",
+            "coalesce(orphaned_spells.reassigned_at::date, as_of.as_of_date)"
+        ) }} as days_orphaned,
         client_360.mrr as client_mrr,
         coalesce(open_pipeline.open_pipeline_amount, 0) as open_pipeline_amount,
         coalesce(open_pipeline.open_opportunities, 0) as open_opportunities,

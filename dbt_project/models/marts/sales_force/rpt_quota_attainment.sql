@@ -65,9 +65,11 @@ employed as (
 months as (
 
     select
-        unnest(generate_series(
-            crm_start.first_month, date_trunc('month', as_of.as_of_date), interval 1 month
-        ))::date as month
+        {{ date_series_rows(
+            "crm_start.first_month",
+            "date_trunc('month', as_of.as_of_date)",
+            "interval 1 month"
+        ) }} as month
     from crm_start
     cross join as_of
 

@@ -30,11 +30,11 @@ as_of as (
 years as (
 
     select
-        unnest(generate_series(
-            (select date_trunc('year', min(hire_date)) from employees),
-            (select date_trunc('year', as_of_date) from as_of),
-            interval 1 year
-        ))::date as year_start
+        {{ date_series_rows(
+            "(select date_trunc('year', min(hire_date)) from employees)",
+            "(select date_trunc('year', as_of_date) from as_of)",
+            "interval 1 year"
+        ) }} as year_start
 
 ),
 
@@ -106,11 +106,15 @@ final as (
     -- a year not over yet is annualised: its rate over the days observed, scaled to 365
     select
         *,
-        date_diff('day', year_start, year_end) + 1 as days_observed,
+        {{ date_difference('day', "year_start", "year_end") }} + 1 as days_observed,
         year_end < (year_start + interval 1 year - interval 1 day)::date as is_partial_year,
         case
             when year_end < (year_start + interval 1 year - interval 1 day)::date
-                then round(turnover_rate * 365 / (date_diff('day', year_start, year_end) + 1), 4)
+                then round(turnover_rate * 365 / ({{ date_difference(
+                    'day',
+                    "year_start",
+                    "year_end"
+                ) }} + 1), 4)
             else turnover_rate
         end::double as annualised_turnover_rate
     from measured

@@ -49,9 +49,13 @@ timed as (
         tickets.created_at + to_minutes(tickets.sla_first_response_minutes)
             as first_response_due_at,
         tickets.created_at + to_minutes(tickets.sla_resolution_minutes) as resolution_due_at,
-        date_diff('second', tickets.created_at, tickets.first_response_at) / 60.0
+        {{ date_difference('second', "tickets.created_at", "tickets.first_response_at") }} / 60.0
             as first_response_minutes,
-        date_diff('second', tickets.created_at, tickets.solved_at) / 60.0 as resolution_minutes,
+        {{ date_difference(
+            'second',
+            "tickets.created_at",
+            "tickets.solved_at"
+        ) }} / 60.0 as resolution_minutes,
         as_of.as_of_end_at as as_of_at
     from tickets
     cross join as_of

@@ -59,9 +59,9 @@ ticket_months as (
         count(*) as tickets,
         count(distinct client_id) as clients_with_tickets,
         median(first_response_minutes) / 60.0 as median_first_response_hours,
-        quantile_cont(first_response_minutes, 0.9) / 60.0 as p90_first_response_hours,
+        {{ quantile("first_response_minutes", "0.9") }} / 60.0 as p90_first_response_hours,
         median(resolution_minutes) / 60.0 as median_resolution_hours,
-        quantile_cont(resolution_minutes, 0.9) / 60.0 as p90_resolution_hours,
+        {{ quantile("resolution_minutes", "0.9") }} / 60.0 as p90_resolution_hours,
         count(*) filter (where is_first_response_decided)
         + count(*) filter (where is_resolution_decided) as sla_targets_decided,
         count(*) filter (where is_first_response_met)
@@ -79,7 +79,7 @@ deliveries as (
         orders.erp_order_id,
         client_map.client_id,
         date_trunc('month', orders.delivered_date)::date as month,
-        date_diff('day', orders.promised_date, orders.delivered_date) as delay_days
+        {{ date_difference('day', "orders.promised_date", "orders.delivered_date") }} as delay_days
     from orders
     left join client_map
         on orders.erp_customer_id = client_map.source_id
@@ -94,7 +94,7 @@ delivery_months as (
         count(*) as delivered_orders,
         count(*) filter (where delay_days > 0) as late_deliveries,
         median(delay_days) as median_delivery_delay_days,
-        quantile_cont(delay_days, 0.9) as p90_delivery_delay_days
+        {{ quantile("delay_days", "0.9") }} as p90_delivery_delay_days
     from deliveries
     group by month
 
