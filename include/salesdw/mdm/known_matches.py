@@ -11,11 +11,10 @@ nothing.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import duckdb
 
-from salesdw.mdm.steward import RecordRef
+from salesdw.mdm.steward import RecordRef, last_number, pair_columns
 
 TABLE = "mdm.known_matches"
 DDL = f"""
@@ -64,8 +63,7 @@ def record(
         f"right_source_system, right_source_entity, right_source_id from {TABLE}"
     ).fetchall()
     named = {frozenset((RecordRef(*r[1:4]), RecordRef(*r[4:7]))) for r in rows}
-    numbers = [int(m[1]) for r in rows if (m := re.match(rf"^{PREFIX}(\d+)$", r[0]))]
-    following = max(numbers, default=0)
+    following = last_number(PREFIX, [r[0] for r in rows])
     recorded_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
     added = []
     for left, right, reason in pairs:
@@ -78,12 +76,7 @@ def record(
             f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?, 'match', ?, ?, ?)",
             [
                 override_id,
-                left.system,
-                left.entity,
-                left.source_id,
-                right.system,
-                right.entity,
-                right.source_id,
+                *pair_columns(left, right),
                 reason,
                 decided_by,
                 recorded_at,

@@ -40,6 +40,18 @@ class RecordRef:
         return cls(*(p.strip() for p in parts))
 
 
+def pair_columns(left: RecordRef, right: RecordRef) -> list[str]:
+    """The six record columns of an override line: left_ then right_ source_system,
+    source_entity, source_id (the steward seed's and mdm.known_matches' order)."""
+    return [left.system, left.entity, left.source_id, right.system, right.entity, right.source_id]
+
+
+def last_number(prefix: str, ids: list[str]) -> int:
+    """The highest N of the ``<prefix>NNNN`` ids (0 when none): the next id is N + 1."""
+    numbers = [int(m[1]) for i in ids if (m := re.match(rf"^{re.escape(prefix)}(\d+)$", i or ""))]
+    return max(numbers, default=0)
+
+
 DECISIONS = ("match", "non_match")
 """A steward's decisions, as seeds/_seeds.yml's accepted_values test allows them."""
 
@@ -62,16 +74,10 @@ def add_override(
         raise ValueError("an override links two different records")
     with seed.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    numbers = [int(m[1]) for r in rows if (m := re.match(r"^OV-(\d+)$", r["override_id"] or ""))]
-    override_id = f"OV-{max(numbers, default=0) + 1:04d}"
+    override_id = f"OV-{last_number('OV-', [r['override_id'] for r in rows]) + 1:04d}"
     line = [
         override_id,
-        left.system,
-        left.entity,
-        left.source_id,
-        right.system,
-        right.entity,
-        right.source_id,
+        *pair_columns(left, right),
         decision,
         reason.strip(),
         decided_by,
