@@ -196,6 +196,43 @@ def test_lost_requests_per_reason_group_match_the_ground_truth(generated):
 
 
 @pytest.mark.slow
+def test_lost_requests_per_quarter_and_type_of_request_match_the_ground_truth(generated):
+    """Per quarter, request kind and type of request, the lost requests the truth lists: a
+    deal's type is the CRM's raw value through the categorical_values seed, a lead is a new
+    client, a quote has no type; the renewals are there as renewals."""
+    landing, con, _ = generated
+    types = dict(
+        con.execute(
+            "select raw_value, value from seeds.categorical_values where attribute = 'request_type'"
+        ).fetchall()
+    )
+    expected = Counter()
+    for r in _truth(landing, "lost_requests"):
+        lost_on = dt.datetime.fromisoformat(r["lost_at"]).date()
+        quarter = dt.date(lost_on.year, (lost_on.month - 1) // 3 * 3 + 1, 1)
+        kind = r["kind"]
+        request_type = {
+            "lost_opportunity": types.get(r["request_type"], "unmapped"),
+            "disqualified_lead": "new_client",
+            "refused_quote": "unknown",
+        }[kind]
+        expected[(quarter, kind, request_type)] += 1
+    ours = Counter(
+        {
+            (start, kind, request_type): n
+            for start, kind, request_type, n in con.execute(
+                "select period_start, request_kind, request_type, lost_requests "
+                "from marts.rpt_lost_requests_by_type "
+                "where period_grain = 'quarter' and request_kind <> 'all' "
+                "and request_type <> 'all'"
+            ).fetchall()
+        }
+    )
+    renewals = sum(n for (_, kind, t), n in expected.items() if t == "renewal")
+    assert renewals > 50 and ours == expected
+
+
+@pytest.mark.slow
 def test_breached_tickets_and_late_deliveries_match_the_ground_truth(generated):
     landing, con, _ = generated
     truth = {

@@ -86,6 +86,15 @@ create table marts.rpt_period_end_wins as select * from (values
     ('quarter', date '2026-01-01', 'all', 11, 5, 0.4545, 0.0781, false)
 ) as t(period_grain, period_start, owner_crm_user_id, wins, period_end_wins,
        period_end_share_by_count, share_without_pressure, is_complete);
+create table marts.rpt_lost_requests_by_type as select * from (values
+    ('quarter', date '2025-10-01', 'all', 'all', 9, true),
+    ('quarter', date '2025-10-01', 'all', 'renewal', 6, true),
+    ('quarter', date '2025-10-01', 'all', 'new_client', 3, true),
+    ('quarter', date '2025-10-01', 'lost_opportunity', 'renewal', 6, true),
+    ('quarter', date '2026-01-01', 'all', 'all', 2, false),
+    ('quarter', date '2026-01-01', 'all', 'services', 2, false),
+    ('month', date '2025-12-01', 'all', 'renewal', 4, true)
+) as t(period_grain, period_start, request_kind, request_type, lost_requests, is_complete);
 create table marts.rpt_cac_by_segment as select * from (values
     (date '2025-12-01', 'all', 'smb', 9, 999.00),
     (date '2026-01-01', 'all', 'all', 5, 320.00),
@@ -111,6 +120,7 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_forecast_category_paths",
     "marts.rpt_lead_funnel",
     "marts.rpt_period_end_wins",
+    "marts.rpt_lost_requests_by_type",
 }
 
 
@@ -176,6 +186,14 @@ def test_period_end_wins_of_the_latest_whole_month_and_quarter(con):
         "Wins in the last five business days, month of 2026-01: 2 of 8 wins (25.0%; 22.7% "
         "without pressure); quarter of 2025-10: 6 of 30 wins (20.0%; 7.8% without pressure) "
         "(marts.rpt_period_end_wins)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_lost_requests_by_type_of_the_latest_whole_quarter(con):
+    # Q1 2026 is not over: Q4 2025's kinds-together rows, largest first
+    assert (
+        "Lost requests by type of request 2025-Q4: renewal 6, new_client 3 "
+        "(marts.rpt_lost_requests_by_type)"
     ) in _sales_lines(con, PRESENT)
 
 

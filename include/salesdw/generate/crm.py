@@ -174,6 +174,8 @@ def _opportunity(
                 kind="lost_opportunity",
                 request_id=opp_id,
                 raw_reason=row["lost_reason"],
+                request_type=row["request_type"],
+                lost_at=at,
             )
     if slips and opened < world.horizon:
         world.fact("slipped_deals", opportunity_id=opp_id, slip_count=slips)
@@ -300,7 +302,11 @@ def lead(
         )
         if end < world.horizon:
             world.fact(
-                "lost_requests", kind="disqualified_lead", request_id=lead_id, raw_reason=reason
+                "lost_requests",
+                kind="disqualified_lead",
+                request_id=lead_id,
+                raw_reason=reason,
+                lost_at=end,
             )
     elif converted:
         world.add(

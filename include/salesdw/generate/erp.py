@@ -289,6 +289,7 @@ def quotes_and_orders(world: World, rng: random.Random, client: Client, erp_ids:
                     kind="refused_quote",
                     request_id=qid,
                     raw_reason=row["refusal_reason"],
+                    lost_at=decided,
                 )
     for _ in range(rng.choice((0, 0, 1, 2))):
         oid = f"CM{len(world.versions.get('erp__orders', [])) + 1:07d}"

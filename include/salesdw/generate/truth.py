@@ -234,7 +234,7 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
             "is_won",
         ],
         "orphaned_accounts": ["account_id", "departed_owner_id", "leave_date", "reassigned_at"],
-        "lost_requests": ["kind", "request_id", "raw_reason"],
+        "lost_requests": ["kind", "request_id", "raw_reason", "request_type", "lost_at"],
         "breached_tickets": ["ticket_id", "first_response_breached", "resolution_breached"],
         "late_deliveries": ["order_id", "days_late"],
     }

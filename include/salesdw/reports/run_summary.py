@@ -242,6 +242,17 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
         f"Deals: {slipped[0]:,} slipped ({slipped[1]:,} twice or more), {slipped[2]:,} stalled "
         "(marts.fct_slipped_deals)"
     )
+    if "marts.rpt_lost_requests_by_type" in present:
+        by_type = con.execute(sql["lost_requests_by_type"]).fetchall()
+        if by_type:
+            start, complete = by_type[0][0], by_type[0][1]
+            quarter = f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+            counts = ", ".join(f"{kind} {n:,}" for _, _, kind, n in by_type)
+            partial = "" if complete else " (quarter not over)"
+            lines.append(
+                f"Lost requests by type of request {quarter}{partial}: {counts} "
+                "(marts.rpt_lost_requests_by_type)"
+            )
     if "marts.rpt_lead_funnel" in present:
         roles = con.execute(sql["lead_funnel"]).fetchall()
         if roles:

@@ -144,6 +144,22 @@ where owner_crm_user_id = 'all' and is_complete
 qualify row_number() over (partition by period_grain order by period_start desc) = 1
 order by period_grain;
 
+-- name: lost_requests_by_type
+-- the latest whole quarter (else the latest one), every kind, per type of request
+with latest as (
+    select period_start, is_complete from marts.rpt_lost_requests_by_type
+    where period_grain = 'quarter' and request_kind = 'all' and request_type = 'all'
+    order by is_complete desc, period_start desc
+    limit 1
+)
+
+select by_type.period_start, latest.is_complete, by_type.request_type, by_type.lost_requests
+from marts.rpt_lost_requests_by_type as by_type
+inner join latest on by_type.period_start = latest.period_start
+where by_type.period_grain = 'quarter' and by_type.request_kind = 'all'
+    and by_type.request_type <> 'all'
+order by by_type.lost_requests desc, by_type.request_type;
+
 -- name: lost_reasons
 with latest as (
     select max(month) as month from marts.rpt_lost_reasons

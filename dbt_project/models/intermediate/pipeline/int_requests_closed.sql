@@ -6,7 +6,10 @@
     marts read one client, segment and channel per request.
 
     request_kind: lost_opportunity, disqualified_lead, refused_quote (is_lost), or
-    won_opportunity, converted_lead, accepted_quote. The client and segment where one is known
+    won_opportunity, converted_lead, accepted_quote. request_type: the opportunity's type of
+    request through the categorical_values seed (new_client, renewal, extension, services;
+    `unmapped` when the seed does not list it, `unknown` when the CRM sent none); a lead is
+    new_client; a quote `unknown` (the ERP sends no type). The client and segment where one is known
     (leads are not master-data records: segment `unknown`); the channel (a lead's source
     channel; `unknown` for quotes, whose extract carries none); the rep (none for quotes).
     closed_at: the opportunity's close time, or the last change of the lead or quote (its
@@ -52,12 +55,23 @@ rates as (
 
 ),
 
+request_types as (
+
+    select * from {{ ref('categorical_values') }}
+    where attribute = 'request_type'
+
+),
+
 closed_opportunities as (
 
     select
         case when opportunities.is_lost then 'lost_opportunity' else 'won_opportunity' end
             as request_kind,
         opportunities.crm_opportunity_id as request_id,
+        case
+            when opportunities.request_type is null then 'unknown'
+            else coalesce(request_types.value, 'unmapped')
+        end as request_type,
         opportunities.is_lost,
         opportunities.client_id,
         opportunities.segment,
@@ -71,6 +85,8 @@ closed_opportunities as (
     from opportunities
     left join leads
         on opportunities.crm_opportunity_id = leads.converted_crm_opportunity_id
+    left join request_types
+        on opportunities.request_type = request_types.raw_value
     where opportunities.is_closed
     -- a deal converted from two leads keeps the channel of the latest one
     qualify row_number() over (
@@ -85,6 +101,8 @@ decided_leads as (
         case when status = 'disqualified' then 'disqualified_lead' else 'converted_lead' end
             as request_kind,
         crm_lead_id as request_id,
+        -- a lead is a prospect: a request for a new client
+        'new_client' as request_type,
         status = 'disqualified' as is_lost,
         null as client_id,
         'unknown' as segment,
@@ -106,6 +124,8 @@ decided_quotes as (
         case when quotes.status = 'refused' then 'refused_quote' else 'accepted_quote' end
             as request_kind,
         quotes.erp_quote_id as request_id,
+        -- the ERP's quotes carry no type of request
+        'unknown' as request_type,
         quotes.status = 'refused' as is_lost,
         client_map.client_id,
         coalesce(clients.segment, 'unknown') as segment,

@@ -33,6 +33,7 @@ final as (
     select
         closed_requests.request_kind,
         closed_requests.request_id,
+        closed_requests.request_type,
         closed_requests.client_id,
         closed_requests.segment,
         closed_requests.channel,
