@@ -78,7 +78,9 @@ class PeakMemory:
             for process in processes:
                 try:
                     rss = process.memory_info().rss
-                    name = " ".join(process.cmdline()[:3])[-60:]
+                    argv = process.cmdline()
+                    # the module a Python child runs (-m X), else the program's own name
+                    name = argv[argv.index("-m") + 1] if "-m" in argv else Path(argv[0]).name
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     continue
                 total += rss
