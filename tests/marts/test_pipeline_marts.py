@@ -17,8 +17,6 @@ import csv
 import datetime as dt
 import os
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -27,8 +25,8 @@ import pytest
 
 from salesdw.config import PROJECT_ROOT, Settings
 from salesdw.connectors import LocalConnector
-from salesdw.contract import SOURCES
 from salesdw.ingest.loader import load_entity_day
+from tests.marts.conftest import build
 from tests.marts.maven_crm import to_crm_extract
 from tests.marts.metricflow import mf_query
 
@@ -122,43 +120,15 @@ def test_a_mapped_reason_passes_and_an_unmapped_stage_fails(tmp_path, monkeypatc
 # --- ground truth on generated data --------------------------------------------------------
 
 
-def _load_everything(settings: Settings, landing: Path, days: list[dt.date]) -> None:
-    connector = LocalConnector(landing)
-    for day in days:
-        for source in SOURCES.values():
-            for entity in source.entities:
-                load_entity_day(settings, connector, source.name, entity.name, day, "test")
-
-
-def _build(home: Path) -> None:
-    # in a child process, so that no DuckDB connection stays open here
-    result = subprocess.run(
-        [sys.executable, "-m", "salesdw.cli", "build"],
-        env={**os.environ, "SALESDW_HOME": str(home)},
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-
-
 def _truth(landing: Path, name: str) -> list[dict]:
     with (landing / "_ground_truth" / f"{name}.csv").open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    from salesdw.generate import generate
-
-    tmp = tmp_path_factory.mktemp("pipeline")
-    landing, home = tmp / "landing", tmp / "home"
-    start, days = dt.date(2026, 1, 1), 14
-    generate(landing, scale=1, start=start, days=days, seed=7)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SALESDW_HOME", str(home))
-        settings = Settings.from_env()
-        _load_everything(settings, landing, [start + dt.timedelta(days=d) for d in range(days)])
-    _build(home)
+def generated(generated_sample):
+    """The session's 14 built days (tests/marts/conftest.py), read-only."""
+    landing, home, start = generated_sample
     con = duckdb.connect(str(home / "warehouse" / "salesdw.duckdb"), read_only=True)
     yield landing, con, start
     con.close()
@@ -508,7 +478,7 @@ def test_maven_sample_win_rate_and_won_value(tmp_path, monkeypatch):
         assert outcome.rows_quarantined == 0, outcome
         loaded[entity] = outcome.rows_loaded
     assert loaded == {"users": 35, "accounts": 85, "opportunities": 8800}  # no row dropped
-    _build(home)
+    build(home)
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         [(won, lost, won_amount)] = con.execute(
             "select sum(won_opportunities), sum(lost_opportunities), sum(won_amount) "

@@ -8,28 +8,19 @@ through the real loader and `salesdw build`:
 - dim_products holds every PLM product of the snapshot, and the references no PLM product
   maps are reported with their requests, none dropped.
 
-About two minutes on 2 cores (one build).
+The sample is built once per session (tests/marts/conftest.py), shared with test_pipeline_marts.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import subprocess
-import sys
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
-
-from salesdw.config import Settings
-from salesdw.connectors import LocalConnector
-from salesdw.contract import SOURCES
-from salesdw.generate import generate
-from salesdw.ingest.loader import load_entity_day
 
 pytestmark = pytest.mark.slow
 
@@ -42,26 +33,9 @@ def _truth(landing: Path, name: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("products")
-    landing, home = tmp / "landing", tmp / "home"
-    generate(landing, scale=1, start=START, days=DAYS, seed=7)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SALESDW_HOME", str(home))
-        settings = Settings.from_env()
-        connector = LocalConnector(landing)
-        for day in (START + dt.timedelta(days=d) for d in range(DAYS)):
-            for source in SOURCES.values():
-                for entity in source.entities:
-                    load_entity_day(settings, connector, source.name, entity.name, day, "test")
-    # in a child process, so that no DuckDB connection stays open here
-    result = subprocess.run(
-        [sys.executable, "-m", "salesdw.cli", "build"],
-        env={**os.environ, "SALESDW_HOME": str(home)},
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+def built(generated_sample):
+    """The session's 14 built days (tests/marts/conftest.py), read-only."""
+    landing, home, _ = generated_sample
     con = duckdb.connect(str(home / "warehouse" / "salesdw.duckdb"), read_only=True)
     yield landing, con
     con.close()
