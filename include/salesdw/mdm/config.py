@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 DEFAULT_PATH = Path(__file__).with_name("matching.yml")
+SCORERS = ("salesdw", "splink")
 
 
 class MatchConfigError(ValueError):
@@ -92,6 +93,9 @@ class MatchConfig:
     names: NameRules
     source: str
     sha256: str
+    # which engine scores the candidate pairs: salesdw's SQL, or Splink configured from this
+    # file (salesdw.mdm.splink_scoring); both give the same weights
+    scorer: str = "salesdw"
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> MatchConfig:
@@ -134,6 +138,7 @@ class MatchConfig:
                 names=NameRules.parse(doc["names"]),
                 source=source,
                 sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                scorer=str(doc.get("scorer", "salesdw")),
             )
         except (KeyError, TypeError) as exc:
             raise MatchConfigError(f"{source}: missing or malformed entry {exc}") from exc
@@ -141,6 +146,10 @@ class MatchConfig:
         return config
 
     def _check(self) -> None:
+        if self.scorer not in SCORERS:
+            raise MatchConfigError(
+                f"{self.source}: scorer must be one of {', '.join(SCORERS)}, got {self.scorer!r}"
+            )
         if not self.near_miss_threshold <= self.match_threshold:
             raise MatchConfigError(f"{self.source}: thresholds.near_miss must be <= match")
         if not self.reject_threshold < self.near_miss_threshold:

@@ -98,7 +98,7 @@ def _level_weight_sql(comparison: Comparison) -> str:
     return "case " + " ".join(branches) + " else 0.0 end"
 
 
-def _level_label_sql(comparison: Comparison) -> str:
+def level_label_sql(comparison: Comparison) -> str:
     branches = [f"when {comparison.null_when} then 'null'"]
     branches += [f"when {level.when} then '{level.label}'" for level in comparison.levels]
     return "case " + " ".join(branches) + " end"
@@ -116,7 +116,7 @@ def scored_pairs_sql(config: MatchConfig, pairs: str, records: str) -> str:
     )
     columns = []
     for comparison in config.comparisons:
-        columns.append(f"{_level_label_sql(comparison)} as {comparison.name}_level")
+        columns.append(f"{level_label_sql(comparison)} as {comparison.name}_level")
         columns.append(f"{_level_weight_sql(comparison)} as {comparison.name}_weight")
     rule = (
         "case " + " ".join(f"when {r.sql} then '{r.name}'" for r in config.deterministic) + " end"

@@ -71,7 +71,12 @@ def match(
     progress.emit("master_data", _blocking_line(con))
     for column in engine.tf_columns(config):
         engine.run_sql(con, f"tf_{column}", engine.term_frequencies_sql(column, "m_records"))
-    engine.run_sql(con, "m_scored", engine.scored_pairs_sql(config, "m_pairs", "m_records"))
+    if config.scorer == "splink":
+        from salesdw.mdm.splink_scoring import scored_pairs_with_splink
+
+        scored_pairs_with_splink(con, config, "m_pairs", "m_records")
+    else:
+        engine.run_sql(con, "m_scored", engine.scored_pairs_sql(config, "m_pairs", "m_records"))
 
     n_records = con.execute("select count(*) from m_records").fetchone()[0]
     progress.emit("master_data", "master data: pairs scored; clustering")
