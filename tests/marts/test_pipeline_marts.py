@@ -17,7 +17,8 @@ import csv
 import datetime as dt
 import os
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -423,6 +424,82 @@ def test_period_end_wins_match_the_ground_truth(generated, tmp_path):
         v for (grain, _, kind), v in expected.items() if (grain, kind) == ("month", "ends")
     )
     assert int(float(row["month_end_wins"])) == month_ends
+
+
+@pytest.mark.slow
+def test_key_accounts_match_the_ground_truth(generated, tmp_path):
+    """The key accounts are the generator's top 20 true clients by ARR (no tie at the cut),
+    each one master client holding one true client; in the as-of month each one's ARR,
+    owners, last meeting, notes in 90 days, open tickets and latest NPS answer are the
+    truth's (key_accounts.csv), and its MRR month by month the true subscriptions'
+    (subscription_months.csv); MetricFlow's key-account MRR per month adds those up."""
+    landing, con, _ = generated
+    truth = {r["true_client_id"]: r for r in _truth(landing, "key_accounts")}
+    ranks = sorted(int(r["arr_rank"]) for r in truth.values())
+    assert ranks[19] == 20 and ranks[20] == 21  # no tie at the cut of var key_account_top_n
+    true_client = {
+        (r["source_system"], r["source_entity"], r["source_id"]): r["true_client_id"]
+        for r in _truth(landing, "source_records")
+    }
+    members = defaultdict(set)
+    for client_id, *record in con.execute(
+        "select client_id, source_system, source_entity, source_id"
+        " from marts.map_client_source_ids"
+        " where client_id in (select client_id from marts.rpt_key_accounts)"
+    ).fetchall():
+        members[client_id].add(true_client[tuple(record)])
+    assert all(len(m) == 1 for m in members.values())
+    ours = {}
+    for client_id, *values in con.execute(
+        "select client_id, arr, owners_to_date, last_meeting_date, notes_90_days,"
+        " open_tickets, latest_nps_score from marts.rpt_key_accounts where is_as_of_month"
+    ).fetchall():
+        arr, owners, meeting, notes, tickets, nps = values
+        ours[next(iter(members[client_id]))] = (
+            f"{arr:.2f}",
+            str(owners),
+            meeting.isoformat() if meeting else "",
+            str(notes),
+            str(tickets),
+            "" if nps is None else str(nps),
+        )
+    columns = ["arr_eur", "owners", "last_meeting_date", "notes_90_days", "open_tickets"]
+    expected = {
+        tc: tuple(r[c] for c in columns + ["latest_nps_score"])
+        for tc, r in truth.items()
+        if int(r["arr_rank"]) <= 20
+    }
+    assert ours == expected
+    # the trend: each key account's MRR over the mart's 12 months, from the true subscriptions
+    months = {
+        m for (m,) in con.execute("select distinct month from marts.rpt_key_accounts").fetchall()
+    }
+    true_mrr = Counter()
+    for r in _truth(landing, "subscription_months"):
+        month = dt.date.fromisoformat(r["month"])
+        if r["true_client_id"] in expected and month in months:
+            true_mrr[(r["true_client_id"], month)] += Decimal(r["mrr_eur"])
+    mart_mrr = Counter()
+    for client_id, month, mrr in con.execute(
+        "select client_id, month, mrr from marts.rpt_key_accounts"
+    ).fetchall():
+        mart_mrr[(next(iter(members[client_id])), month)] += mrr
+    assert len(months) == 12 and +mart_mrr == +true_mrr
+    home = _warehouse_copy(con, tmp_path)
+    rows = mf_query(
+        PROJECT_ROOT / "dbt_project",
+        home,
+        "key_account_mrr",
+        tmp_path,
+        group_by="metric_time__month",
+    )
+    per_month = Counter()
+    for (_, month), mrr in true_mrr.items():
+        per_month[month.isoformat()] += mrr
+    assert {
+        r["metric_time__month"][:10]: Decimal(r["key_account_mrr"]).quantize(Decimal("0.01"))
+        for r in rows
+    } == {m: v for m, v in per_month.items() if v}
 
 
 @pytest.mark.slow
