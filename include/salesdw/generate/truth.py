@@ -12,8 +12,8 @@ Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
   late_deliveries.csv: facts as of the last extract date, for the marts to reproduce.
 - subscription_months.csv, fx_effects.csv, acquisition.csv: the revenue truth (truth_revenue.py).
 - product_family_mrr.csv, product_requests.csv: the product truth (truth_products.py).
-- key_accounts.csv: the clients by true ARR and what the extracts show of them
-  (truth_key_accounts.py).
+- key_accounts.csv: the clients by true ARR and what the extracts show of them month by
+  month (truth_key_accounts.py).
 """
 
 from __future__ import annotations
@@ -290,9 +290,9 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
         folder / "key_accounts.csv",
         [
             "true_client_id",
-            "arr_eur",
+            "month",
             "arr_rank",
-            "crm_accounts",
+            "mrr_eur",
             "owners",
             "last_meeting_date",
             "notes_90_days",
