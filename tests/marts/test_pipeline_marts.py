@@ -17,7 +17,8 @@ import csv
 import datetime as dt
 import os
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -423,6 +424,75 @@ def test_period_end_wins_match_the_ground_truth(generated, tmp_path):
         v for (grain, _, kind), v in expected.items() if (grain, kind) == ("month", "ends")
     )
     assert int(float(row["month_end_wins"])) == month_ends
+
+
+@pytest.mark.slow
+def test_key_accounts_match_the_ground_truth(generated, tmp_path):
+    """The key accounts are the generator's top 20 true clients by ARR (no tie at the cut),
+    each one master client holding one true client; over the mart's 12 months each one's
+    MRR, owners to date, last meeting, notes in 90 days, open tickets and latest NPS answer
+    are the truth's (key_accounts.csv, read at each month's end); MetricFlow's key-account
+    MRR per month adds those MRRs up."""
+    landing, con, _ = generated
+    truth = _truth(landing, "key_accounts")
+    ranks = sorted({(r["true_client_id"], int(r["arr_rank"])) for r in truth}, key=lambda r: r[1])
+    assert ranks[19][1] == 20 and ranks[20][1] == 21  # no tie at var key_account_top_n's cut
+    top = {client for client, rank in ranks[:20]}
+    true_client = {
+        (r["source_system"], r["source_entity"], r["source_id"]): r["true_client_id"]
+        for r in _truth(landing, "source_records")
+    }
+    members = defaultdict(set)
+    for client_id, *record in con.execute(
+        "select client_id, source_system, source_entity, source_id"
+        " from marts.map_client_source_ids"
+        " where client_id in (select client_id from marts.rpt_key_accounts)"
+    ).fetchall():
+        members[client_id].add(true_client[tuple(record)])
+    assert all(len(m) == 1 for m in members.values())
+    columns = [
+        "mrr_eur",
+        "owners",
+        "last_meeting_date",
+        "notes_90_days",
+        "open_tickets",
+        "latest_nps_score",
+    ]
+    expected = {
+        (r["true_client_id"], r["month"]): tuple(r[c] for c in columns)
+        for r in truth
+        if r["true_client_id"] in top
+    }
+    ours = {}
+    for client_id, month, *values in con.execute(
+        "select client_id, month, mrr, owners_to_date, last_meeting_date, notes_90_days,"
+        " open_tickets, latest_nps_score from marts.rpt_key_accounts"
+    ).fetchall():
+        mrr, owners, meeting, notes, tickets, nps = values
+        ours[(next(iter(members[client_id])), month.isoformat())] = (
+            f"{mrr:.2f}",
+            str(owners),
+            meeting.isoformat() if meeting else "",
+            str(notes),
+            str(tickets),
+            "" if nps is None else str(nps),
+        )
+    assert len(ours) == 240 and ours == expected
+    home = _warehouse_copy(con, tmp_path)
+    rows = mf_query(
+        PROJECT_ROOT / "dbt_project",
+        home,
+        "key_account_mrr",
+        tmp_path,
+        group_by="metric_time__month",
+    )
+    per_month = Counter()
+    for (_, month), values in expected.items():
+        per_month[month] += Decimal(values[0])
+    assert {
+        r["metric_time__month"][:10]: Decimal(r["key_account_mrr"]).quantize(Decimal("0.01"))
+        for r in rows
+    } == +per_month
 
 
 @pytest.mark.slow

@@ -54,6 +54,15 @@ create table marts.rpt_rep_turnover as select * from (values
     (2025, 0.17, 365, false, 0.17),
     (2026, 0.1333, 30, true, 1.6218)
 ) as t(year, turnover_rate, days_observed, is_partial_year, annualised_turnover_rate);
+create table marts.rpt_key_accounts as select * from (values
+    ('K1', date '2025-12-01', true, false, 9999.00, 0.00, false, 5, 3, null, null, false),
+    ('K1', date '2026-01-01', true, false, 10000.00, 500.00, true, 0, 0, date '2025-12-20', 25,
+     true),
+    ('K2', date '2026-01-01', true, true, 8000.00, -1000.00, false, 2, 1, null, null, true),
+    ('K3', date '2026-01-01', false, true, 1500.00, 0.00, false, 1, 2, date '2025-09-01', 135,
+     true)
+) as t(client_id, month, is_top_arr, is_strategic, mrr, mrr_change, is_knowledge_captured,
+       open_tickets, sla_breaches, last_meeting_date, days_since_last_meeting, is_as_of_month);
 create table marts.rpt_quota_attainment as select * from (values
     (date '2025-12-01', 'R1', 30000.00, 30000.00, true),
     (date '2025-12-01', 'R2', 20000.00, 15000.00, true),
@@ -117,6 +126,7 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_rep_turnover",
     "marts.rpt_cac_by_segment",
     "marts.rpt_quota_attainment",
+    "marts.rpt_key_accounts",
     "marts.rpt_forecast_category_paths",
     "marts.rpt_lead_funnel",
     "marts.rpt_period_end_wins",
@@ -152,6 +162,16 @@ def test_current_and_past_due_pipeline_apart_and_incomplete_rates_marked(con):
         "Rep turnover 2026: 13.3% over 30 days (partial year), annualised 162.2% "
         "(marts.rpt_rep_turnover)"
     ) in lines
+
+
+def test_key_accounts_of_the_as_of_month_and_those_needing_attention(con):
+    # January only: 10,000 + 8,000 + 1,500 MRR, +500 - 1,000 + 0 on the month; K2 and K3
+    # lack knowledge and have open tickets (1 + 2 breaches); K2 was never met, K3 135 days ago
+    assert (
+        "Key accounts 2026-01: 3 (2 by ARR, 1 strategic only), MRR 19,500 (-500 on the month); "
+        "2 without captured knowledge, 2 with open tickets (3 SLA breaches this month), 2 not "
+        "met in 90 days (marts.rpt_key_accounts)"
+    ) in _sales_lines(con, PRESENT)
 
 
 def test_quota_attainment_of_the_last_whole_month_and_the_current_one_to_date(con):

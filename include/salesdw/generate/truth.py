@@ -12,6 +12,8 @@ Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
   late_deliveries.csv: facts as of the last extract date, for the marts to reproduce.
 - subscription_months.csv, fx_effects.csv, acquisition.csv: the revenue truth (truth_revenue.py).
 - product_family_mrr.csv, product_requests.csv: the product truth (truth_products.py).
+- key_accounts.csv: the clients by true ARR and what the extracts show of them month by
+  month (truth_key_accounts.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from salesdw.generate.extracts import LandedFile
 from salesdw.generate.model import World
+from salesdw.generate.truth_key_accounts import key_accounts
 from salesdw.generate.truth_products import product_family_mrr, product_requests
 from salesdw.generate.truth_revenue import acquisition, fx_effects, subscription_months
 
@@ -282,4 +285,19 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
             "outcome",
         ],
         product_requests(world),
+    )
+    _write(
+        folder / "key_accounts.csv",
+        [
+            "true_client_id",
+            "month",
+            "arr_rank",
+            "mrr_eur",
+            "owners",
+            "last_meeting_date",
+            "notes_90_days",
+            "open_tickets",
+            "latest_nps_score",
+        ],
+        key_accounts(world, months),
     )

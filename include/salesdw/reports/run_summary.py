@@ -321,6 +321,10 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
                 else _n(rate, ".1%")
             )
             lines.append(f"Rep turnover {year}: {label} (marts.rpt_rep_turnover)")
+    if "marts.rpt_key_accounts" in present:
+        line = _key_account_line(con.execute(sql["key_accounts"]).fetchone())
+        if line:
+            lines.append(line)
     if "marts.rpt_quota_attainment" in present:
         line = _quota_line(con.execute(sql["quota_attainment"]).fetchall())
         if line:
@@ -351,6 +355,21 @@ def _product_line(families: list[tuple]) -> str | None:
     if unmapped:
         line += f"; unmapped product: {unmapped[7] or 0:,} requests, MRR {_n(unmapped[2])}"
     return line + " (marts.rpt_product_families)"
+
+
+def _key_account_line(row: tuple | None) -> str | None:
+    """The as-of month's key accounts: how many and why, their MRR and its change on the
+    month, and those that need attention (knowledge not captured, open tickets, no meeting
+    in 90 days)."""
+    if row is None:
+        return None
+    month, accounts, by_arr, strategic, mrr, change, uncaptured, ticketed, breaches, unmet = row
+    return (
+        f"Key accounts {month:%Y-%m}: {accounts} ({by_arr} by ARR, {strategic} strategic only), "
+        f"MRR {_n(mrr)} ({float(change or 0):+,.0f} on the month); {uncaptured} without "
+        f"captured knowledge, {ticketed} with open tickets ({breaches} SLA breaches this "
+        f"month), {unmet} not met in 90 days (marts.rpt_key_accounts)"
+    )
 
 
 def _quota_line(months: list[tuple]) -> str | None:

@@ -272,6 +272,25 @@ where dag_run_id = ? and status <> 'published'
 order by attempted_at desc
 limit 1;
 
+-- name: key_accounts
+-- the as-of month (a key account never met counts among those not met in 90 days)
+select
+    month,
+    count(*) as accounts,
+    count(*) filter (where is_top_arr) as by_arr,
+    count(*) filter (where is_strategic and not is_top_arr) as strategic_only,
+    sum(mrr) as mrr,
+    sum(mrr_change) as mrr_change,
+    count(*) filter (where not is_knowledge_captured) as knowledge_not_captured,
+    count(*) filter (where open_tickets > 0) as with_open_tickets,
+    sum(sla_breaches) as sla_breaches,
+    count(*) filter (
+        where last_meeting_date is null or days_since_last_meeting > 90
+    ) as not_met_in_90_days
+from marts.rpt_key_accounts
+where is_as_of_month
+group by month;
+
 -- name: quota_attainment
 -- the two latest months: the as-of month is usually not over, so the last whole one is shown
 select

@@ -54,6 +54,12 @@ users as (
 
 ),
 
+key_accounts as (
+
+    select * from {{ ref('int_key_accounts') }}
+
+),
+
 as_of as (
 
     select * from {{ ref('int_as_of') }}
@@ -195,6 +201,7 @@ joined as (
         coalesce(pipeline.past_due_pipeline_amount, 0)::decimal(18, 2) as past_due_pipeline_amount,
         coalesce(pipeline.past_due_opportunities, 0) as past_due_opportunities,
         last_activity.last_activity_date,
+        key_accounts.client_id is not null as is_key_account,
         as_of.as_of_date
     from clients
     cross join as_of
@@ -212,6 +219,8 @@ joined as (
         on clients.client_id = pipeline.client_id
     left join last_activity
         on clients.client_id = last_activity.client_id
+    left join key_accounts
+        on clients.client_id = key_accounts.client_id
 
 ),
 
