@@ -71,6 +71,9 @@ CRM = Source(
                 col("owner_id"),
                 col("created_at", "timestamp"),
                 col("updated_at", "timestamp"),
+                # Who asked and what brought them (Salesforce's Title and primary campaign).
+                col("job_title", optional=True),
+                col("campaign", optional=True),
             ),
         ),
         Entity(
@@ -103,6 +106,8 @@ CRM = Source(
                 # The product the deal asks for, as the CRM names it (a seed maps the names
                 # to the PLM's products, docs/sources/plm.md).
                 col("product_name", optional=True),
+                # The client's contact the deal is with (Salesforce's primary contact role).
+                col("contact_id", optional=True),
             ),
         ),
         Entity(

@@ -331,6 +331,16 @@ JOB_TITLES = (
     "Directeur commercial",
     "Assistante de direction",
 )
+DECISION_MAKER_TITLES = frozenset(
+    {
+        "Directeur général",
+        "Directrice administrative et financière",
+        "DSI",
+        "Gérant",
+        "Directeur commercial",
+    }
+)
+"""The titles of JOB_TITLES whose holder signs: a lost request's decision-maker truth."""
 
 
 def invented_word(rng: random.Random) -> str:

@@ -9,7 +9,8 @@ Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
 - events.csv: one-off events (schema drift, re-delivered file, unreadable file).
 - slipped_deals.csv, forecast_category_changes.csv, late_stage_surprises.csv,
   lead_funnel.csv, won_deals.csv, orphaned_accounts.csv, lost_requests.csv, breached_tickets.csv,
-  late_deliveries.csv: facts as of the last extract date, for the marts to reproduce.
+  late_deliveries.csv: facts as of the last extract date, for the marts to reproduce;
+  lost_requests.csv with who asked and on what conditions (truth_lost_requests.py).
 - subscription_months.csv, fx_effects.csv, acquisition.csv: the revenue truth (truth_revenue.py).
 - product_family_mrr.csv, product_requests.csv: the product truth (truth_products.py).
 - key_accounts.csv: the clients by true ARR and what the extracts show of them month by
@@ -25,6 +26,7 @@ from pathlib import Path
 from salesdw.generate.extracts import LandedFile
 from salesdw.generate.model import World
 from salesdw.generate.truth_key_accounts import key_accounts
+from salesdw.generate.truth_lost_requests import CONDITION_COLUMNS, lost_request_conditions
 from salesdw.generate.truth_products import product_family_mrr, product_requests
 from salesdw.generate.truth_revenue import acquisition, fx_effects, subscription_months
 
@@ -237,12 +239,21 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
             "is_won",
         ],
         "orphaned_accounts": ["account_id", "departed_owner_id", "leave_date", "reassigned_at"],
-        "lost_requests": ["kind", "request_id", "raw_reason", "request_type", "lost_at"],
+        "lost_requests": [
+            "kind",
+            "request_id",
+            "raw_reason",
+            "request_type",
+            "lost_at",
+            *CONDITION_COLUMNS,
+        ],
         "breached_tickets": ["ticket_id", "first_response_breached", "resolution_breached"],
         "late_deliveries": ["order_id", "days_late"],
     }
+    conditions = {"lost_requests": lost_request_conditions}
     for name, columns in facts.items():
-        _write(folder / f"{name}.csv", columns, world.facts.get(name, []))
+        rows = world.facts.get(name, [])
+        _write(folder / f"{name}.csv", columns, conditions.get(name, lambda _w, r: r)(world, rows))
     months = subscription_months(world)
     _write(
         folder / "subscription_months.csv",

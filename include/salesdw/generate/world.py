@@ -18,6 +18,7 @@ from salesdw.generate.clients import client_life, make_clients
 from salesdw.generate.erp import erp_reference_data
 from salesdw.generate.model import World
 from salesdw.generate.products import assign_requested_products
+from salesdw.generate.request_contacts import assign_request_contacts
 from salesdw.generate.staff import anchor_forecasts, make_forecasts, make_reps
 
 __all__ = ["World", "build_world"]
@@ -38,4 +39,6 @@ def build_world(
     anchor_forecasts(world)
     # a stream of its own: the draws above are what they were before deals named products
     assign_requested_products(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"products")))
+    # and one for who asked (deals' contacts, leads' titles and campaigns)
+    assign_request_contacts(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"contacts")))
     return world

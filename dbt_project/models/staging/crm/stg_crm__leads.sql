@@ -26,6 +26,8 @@ renamed as (
         disqualification_detail,
         converted_opportunity_id as converted_crm_opportunity_id,
         owner_id as owner_crm_user_id,
+        nullif(trim(job_title), '') as job_title,
+        nullif(trim(campaign), '') as campaign,
         created_at,
         updated_at,
         _batch_id,

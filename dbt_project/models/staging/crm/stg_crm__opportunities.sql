@@ -35,6 +35,7 @@ renamed as (
         lost_reason_detail,
         competitor,
         nullif(trim(product_name), '') as crm_product_name,
+        nullif(trim(contact_id), '') as crm_contact_id,
         updated_at,
         coalesce(is_deleted, false) as is_deleted,
         _batch_id,
