@@ -18,7 +18,7 @@ import datetime as dt
 import os
 import shutil
 from collections import Counter, defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
@@ -201,6 +201,126 @@ def test_lost_requests_per_quarter_and_type_of_request_match_the_ground_truth(ge
     )
     renewals = sum(n for (_, kind, t), n in expected.items() if t == "renewal")
     assert renewals > 50 and ours == expected
+
+
+@pytest.mark.slow
+def test_who_asked_and_on_what_conditions_match_the_ground_truth(generated):
+    """Every lost request's contact, title, decision-maker (the generator's titles that sign,
+    not the mart's reading of them), lead source, campaign, channel (the lead source through
+    the acquisition_channels seed), competitor named and requested product family, as the
+    generator's world has them; a deal no lead was converted into has no channel."""
+    landing, con, _ = generated
+    channels = dict(
+        con.execute(
+            "select raw_channel, channel from seeds.acquisition_channels where source = 'crm_lead'"
+        ).fetchall()
+    )
+    families = {
+        (r["request_kind"], r["request_id"]): r["family"]
+        for r in _truth(landing, "product_requests")
+    }
+    product_kind = {"lost_opportunity": "opportunity", "refused_quote": "quote"}
+    expected = {
+        (
+            r["kind"],
+            r["request_id"],
+            r["contact_id"] or None,
+            r["job_title"] or None,
+            r["is_decision_maker"] == "true",
+            r["lead_source"] or None,
+            r["campaign"] or None,
+            channels.get(r["lead_source"], "unmapped") if r["lead_source"] else "unknown",
+            r["competitor"] != "",
+            families[(product_kind[r["kind"]], r["request_id"])]
+            if r["kind"] in product_kind
+            else "none",
+        )
+        for r in _truth(landing, "lost_requests")
+    }
+    ours = set(
+        con.execute(
+            "select request_kind, request_id, crm_contact_id, job_title, is_decision_maker, "
+            "lead_source, campaign, channel, has_competitor_named, product_family "
+            "from marts.fct_lost_requests"
+        ).fetchall()
+    )
+    decision_makers = sum(1 for row in expected if row[4])
+    deals_with_channel = sum(
+        1 for row in expected if row[0] == "lost_opportunity" and row[7] != "unknown"
+    )
+    assert decision_makers > 100 and deals_with_channel > 100
+    assert ours == expected
+
+
+QUALIFICATION_MIN_CASES, TEMPLATE_MIN_USES = 10, 5  # dbt_project.yml's defaults
+
+
+@pytest.mark.slow
+def test_qualification_score_matches_the_ground_truth(generated, tmp_path):
+    """Per month and rep, the qualification score's parts from the generator's world: the
+    rep's lost deals and disqualified leads, their reason through the lost_reasons seed, the
+    detail the rep wrote (a text written on 5 losses or more is a template), the contact or
+    title captured, the stage a deal was lost in (through the crm_stages seed); the ranking
+    from 10 cases; and MetricFlow's qualification_score over every month and rep."""
+    landing, con, _ = generated
+    mapped = set(con.execute("select request_kind, raw_reason from seeds.lost_reasons").fetchall())
+    stages = dict(con.execute("select crm_stage, stage_number from seeds.crm_stages").fetchall())
+    losses = [
+        r
+        for r in _truth(landing, "lost_requests")
+        if r["kind"] in ("lost_opportunity", "disqualified_lead") and r["owner_id"]
+    ]
+    uses = Counter(r["reason_detail"] for r in losses if r["reason_detail"])
+    parts: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, 0, 0, Decimal(0)])
+    for r in losses:
+        lost_on = dt.datetime.fromisoformat(r["lost_at"]).date()
+        is_mapped = (r["kind"], r["raw_reason"]) in mapped
+        detail = r["reason_detail"]
+        named = bool(r["contact_id"]) if r["kind"] == "lost_opportunity" else bool(r["job_title"])
+        early = (
+            Decimal(1)
+            if r["kind"] == "disqualified_lead"
+            else Decimal(5 - stages[r["lost_from_stage"]]) / 4
+        )
+        row = parts[(lost_on.replace(day=1), r["owner_id"])]
+        row[0] += 1
+        row[1] += is_mapped
+        row[2] += is_mapped and bool(detail)
+        row[3] += bool(detail) and uses[detail] < TEMPLATE_MIN_USES and detail != r["raw_reason"]
+        row[4] += named
+        row[5] += early
+    expected = {}
+    for key, (n, with_mapped, well, specific, named, early) in parts.items():
+        score = (with_mapped + specific + named + early) / (4 * n)
+        # DuckDB's round() takes a half away from zero
+        score = score.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        expected[key] = (n, with_mapped, well, specific, named, float(early), score)
+    ranked = {key for key, row in expected.items() if row[0] >= QUALIFICATION_MIN_CASES}
+    rank = {
+        key: 1 + sum(expected[k][6] > expected[key][6] for k in ranked if k[0] == key[0])
+        for key in ranked
+    }
+    expected = {
+        key: (*row[:6], float(row[6]), key in ranked, rank.get(key))
+        for key, row in expected.items()
+    }
+    ours = {
+        (month, owner): tuple(rest)
+        for month, owner, *rest in con.execute(
+            "select month, owner_crm_user_id, lost_requests, with_mapped_reason, "
+            "well_qualified, with_specific_detail, with_named_contact, early_loss_credit, "
+            "qualification_score, is_ranked, score_rank from marts.rpt_qualification_quality"
+        ).fetchall()
+    }
+    assert len(ranked) > 20 and ours == expected
+    cases = sum(row[0] for row in expected.values())
+    credits = sum((p[1] + p[3] + p[4] + p[5]) / 4 for p in parts.values())
+    home = _warehouse_copy(con, tmp_path)
+    (row,) = mf_query(
+        PROJECT_ROOT / "dbt_project", home, "qualification_score,qualification_cases", tmp_path
+    )
+    assert int(float(row["qualification_cases"])) == cases
+    assert round(float(row["qualification_score"]), 6) == round(float(credits / cases), 6)
 
 
 @pytest.mark.slow

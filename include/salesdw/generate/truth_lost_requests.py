@@ -1,15 +1,19 @@
-"""Who asked and on what conditions, for every lost request of truth.py's lost_requests.csv.
+"""Who asked and on what conditions, for every lost request of truth.py's lost_requests.csv,
+and what the qualification score reads: the rep, the detail written and the stage lost in.
 
 Read from the world as the last extract shows it: a lost deal's contact (its
 ``contact_id``), the contact's title unless the contact was deleted by then, the lead
 converted into the deal (its conversion landed), that lead's source channel and campaign, the
 competitor the rep named; a disqualified lead's own title, source channel and campaign. A
 decision-maker holds one of names.DECISION_MAKER_TITLES. Refused ERP quotes name no contact,
-channel or competitor.
+channel or competitor, and have no rep. owner_id: a deal's or lead's owner in its last
+version; reason_detail: the free text; lost_from_stage: the CRM stage a deal was in when it
+was lost (its version before the loss).
 """
 
 from __future__ import annotations
 
+from salesdw.generate.catalog import LOST
 from salesdw.generate.model import World
 from salesdw.generate.names import DECISION_MAKER_TITLES
 
@@ -20,6 +24,9 @@ CONDITION_COLUMNS = [
     "lead_source",
     "campaign",
     "competitor",
+    "owner_id",
+    "reason_detail",
+    "lost_from_stage",
 ]
 
 
@@ -44,6 +51,10 @@ def lost_request_conditions(world: World, facts: list[dict]) -> list[dict]:
         for lead in sorted(leads.values(), key=lambda lead: lead["created_at"])
         if lead["status"] == "converted"
     }
+    stage_before_loss: dict[str, str] = {}
+    for row in world.versions.get("crm__opportunities", []):
+        if row["_at"] < world.horizon and row["stage"] != LOST:
+            stage_before_loss[row["opportunity_id"]] = row["stage"]
     rows = []
     for fact in facts:
         title, lead, extra = "", None, {}
@@ -56,15 +67,25 @@ def lost_request_conditions(world: World, facts: list[dict]) -> list[dict]:
             extra = {
                 "contact_id": opportunity["contact_id"],
                 "competitor": opportunity["competitor"],
+                "owner_id": opportunity["owner_id"],
+                "reason_detail": opportunity["lost_reason_detail"],
+                "lost_from_stage": stage_before_loss[fact["request_id"]],
             }
         elif fact["kind"] == "disqualified_lead":
             lead = leads[fact["request_id"]]
             title = lead["job_title"]
+            extra = {
+                "owner_id": lead["owner_id"],
+                "reason_detail": lead["disqualification_detail"],
+            }
         rows.append(
             {
                 **fact,
                 "contact_id": "",
                 "competitor": "",
+                "owner_id": "",
+                "reason_detail": "",
+                "lost_from_stage": "",
                 **extra,
                 "job_title": title,
                 "is_decision_maker": title in DECISION_MAKER_TITLES,

@@ -101,6 +101,7 @@ final as (
         converted.lost_reason,
         converted.lost_reason_detail,
         converted.competitor,
+        converted.crm_contact_id,
         converted.as_of_date
     from converted
     left join client_map

@@ -10,8 +10,11 @@
     request through the categorical_values seed (new_client, renewal, extension, services;
     `unmapped` when the seed does not list it, `unknown` when the CRM sent none); a lead is
     new_client; a quote `unknown` (the ERP sends no type). The client and segment where one is known
-    (leads are not master-data records: segment `unknown`); the channel (a lead's source
-    channel; `unknown` for quotes, whose extract carries none); the rep (none for quotes).
+    (leads are not master-data records: segment `unknown`); the lead source (a lead's raw
+    source channel; a deal's is the lead converted into it) and campaign, and the channel
+    that source belongs to (seed acquisition_channels; `unknown` without a lead: every quote
+    and every deal no lead was converted into, `unmapped` for a source the seed lacks); the
+    deal's contact (crm_contact_id) or the lead's own job title; the rep (none for quotes).
     closed_at: the opportunity's close time, or the last change of the lead or quote (its
     conversion, disqualification, acceptance or refusal). Grain: request_kind, request_id.
 #}
@@ -62,6 +65,13 @@ request_types as (
 
 ),
 
+lead_channels as (
+
+    select * from {{ ref('acquisition_channels') }}
+    where source = 'crm_lead'
+
+),
+
 closed_opportunities as (
 
     select
@@ -75,7 +85,11 @@ closed_opportunities as (
         opportunities.is_lost,
         opportunities.client_id,
         opportunities.segment,
-        coalesce(leads.source_channel, 'unknown') as channel,
+        leads.source_channel as lead_source,
+        leads.campaign,
+        opportunities.crm_contact_id,
+        -- the deal's contact's title is dim_client_contacts' (fct_lost_requests)
+        null as lead_job_title,
         opportunities.owner_crm_user_id,
         opportunities.closed_at,
         opportunities.lost_reason as raw_reason,
@@ -106,7 +120,10 @@ decided_leads as (
         status = 'disqualified' as is_lost,
         null as client_id,
         'unknown' as segment,
-        coalesce(source_channel, 'unknown') as channel,
+        source_channel as lead_source,
+        campaign,
+        null as crm_contact_id,
+        job_title as lead_job_title,
         owner_crm_user_id,
         updated_at as closed_at,
         disqualification_reason as raw_reason,
@@ -129,7 +146,10 @@ decided_quotes as (
         quotes.status = 'refused' as is_lost,
         client_map.client_id,
         coalesce(clients.segment, 'unknown') as segment,
-        'unknown' as channel,
+        null as lead_source,
+        null as campaign,
+        null as crm_contact_id,
+        null as lead_job_title,
         null as owner_crm_user_id,
         quotes.updated_at as closed_at,
         quotes.refusal_reason as raw_reason,
@@ -166,9 +186,15 @@ unioned as (
 final as (
 
     select
-        *,
-        date_trunc('month', closed_at)::date as closed_month
+        unioned.*,
+        case
+            when unioned.lead_source is null then 'unknown'
+            else coalesce(lead_channels.channel, 'unmapped')
+        end as channel,
+        date_trunc('month', unioned.closed_at)::date as closed_month
     from unioned
+    left join lead_channels
+        on unioned.lead_source = lead_channels.raw_channel
 
 )
 

@@ -36,16 +36,7 @@ final as (
         contacts.crm_account_id,
         nullif(trim(concat_ws(' ', contacts.first_name, contacts.last_name)), '') as contact_name,
         contacts.job_title,
-        -- a title naming a direction, a general management or a budget owner: who signs
-        coalesce(
-            {{ regexp_contains(
-                "lower(" ~ strip_accents('contacts.job_title') ~ ")",
-                "'(^|[^a-z])(directeur|directrice|director|dg|pdg|ceo|cfo|cio|cto|coo|daf|dsi'
-                || '|gerant|gerante|president|presidente|head|vp|owner|founder|fondateur'
-                || '|fondatrice)([^a-z]|$)'"
-            ) }},
-            false
-        ) as is_decision_maker,
+        {{ is_decision_maker_title('contacts.job_title') }} as is_decision_maker,
         contacts.email,
         contacts.phone,
         'crm' as source_system,
