@@ -104,6 +104,21 @@ create table marts.rpt_lost_requests_by_type as select * from (values
     ('quarter', date '2026-01-01', 'all', 'services', 2, false),
     ('month', date '2025-12-01', 'all', 'renewal', 4, true)
 ) as t(period_grain, period_start, request_kind, request_type, lost_requests, is_complete);
+create table marts.fct_lost_requests as select * from (values
+    (date '2025-12-01', true, true, true, 'web'),
+    (date '2026-01-01', true, true, false, 'web'),
+    (date '2026-01-01', false, true, true, 'unknown'),
+    (date '2026-01-01', false, false, false, 'unknown'),
+    (date '2026-01-01', false, false, false, 'events')
+) as t(lost_month, is_decision_maker, has_named_contact, has_competitor_named, channel);
+create table marts.rpt_qualification_quality as select * from (values
+    (date '2025-12-01', 'U9', 0.9, true, 1),
+    (date '2026-01-01', 'U3', 0.7, true, 1),
+    (date '2026-01-01', 'U2', 0.7, true, 1),
+    (date '2026-01-01', 'U1', 0.4567, true, 3),
+    (date '2026-01-01', 'U4', 1.0, false, null),
+    (date '2026-02-01', 'U5', 1.0, false, null)
+) as t(month, owner_crm_user_id, qualification_score, is_ranked, score_rank);
 create table marts.rpt_cac_by_segment as select * from (values
     (date '2025-12-01', 'all', 'smb', 9, 999.00),
     (date '2026-01-01', 'all', 'all', 5, 320.00),
@@ -131,6 +146,8 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_lead_funnel",
     "marts.rpt_period_end_wins",
     "marts.rpt_lost_requests_by_type",
+    "marts.fct_lost_requests",
+    "marts.rpt_qualification_quality",
 }
 
 
@@ -214,6 +231,23 @@ def test_lost_requests_by_type_of_the_latest_whole_quarter(con):
     assert (
         "Lost requests by type of request 2025-Q4: renewal 6, new_client 3 "
         "(marts.rpt_lost_requests_by_type)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_lost_requests_of_the_latest_month_by_contact_and_conditions(con):
+    # January 2026: 4 lost, 2 named (1 decision-maker), 1 competitor named, 2 channels known
+    assert (
+        "Lost requests 2026-01 by contact and conditions: 4, 2 with a named contact "
+        "(1 of them decision-makers), 1 with a competitor named, 2 with a known channel "
+        "(marts.fct_lost_requests)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_qualification_score_of_the_latest_month_with_ranked_reps(con):
+    # February has no ranked rep; in January U4's 1.0 is not ranked, U2 and U3 tie first
+    assert (
+        "Qualification score 2026-01: 3 reps ranked, best 0.70 (U2), lowest 0.46 "
+        "(marts.rpt_qualification_quality)"
     ) in _sales_lines(con, PRESENT)
 
 

@@ -253,6 +253,24 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
                 f"Lost requests by type of request {quarter}{partial}: {counts} "
                 "(marts.rpt_lost_requests_by_type)"
             )
+    if "marts.fct_lost_requests" in present:
+        conditions = con.execute(sql["lost_request_conditions"]).fetchone()
+        if conditions:
+            month, n, deciders, named, competitor, channel = conditions
+            lines.append(
+                f"Lost requests {month:%Y-%m} by contact and conditions: {n:,}, "
+                f"{named:,} with a named contact ({deciders:,} of them decision-makers), "
+                f"{competitor:,} with a competitor named, {channel:,} with a known channel "
+                "(marts.fct_lost_requests)"
+            )
+    if "marts.rpt_qualification_quality" in present:
+        ranked = con.execute(sql["qualification_score"]).fetchone()
+        if ranked:
+            month, reps, best, best_rep, lowest = ranked
+            lines.append(
+                f"Qualification score {month:%Y-%m}: {reps:,} reps ranked, best {_n(best, '.2f')} "
+                f"({best_rep}), lowest {_n(lowest, '.2f')} (marts.rpt_qualification_quality)"
+            )
     if "marts.rpt_lead_funnel" in present:
         roles = con.execute(sql["lead_funnel"]).fetchall()
         if roles:

@@ -160,6 +160,35 @@ where by_type.period_grain = 'quarter' and by_type.request_kind = 'all'
     and by_type.request_type <> 'all'
 order by by_type.lost_requests desc, by_type.request_type;
 
+-- name: lost_request_conditions
+-- the latest month's lost requests: who asked and on what conditions
+select
+    lost_month,
+    count(*) as lost_requests,
+    count(*) filter (where is_decision_maker) as to_decision_makers,
+    count(*) filter (where has_named_contact) as with_named_contact,
+    count(*) filter (where has_competitor_named) as with_competitor_named,
+    count(*) filter (where channel <> 'unknown') as with_channel
+from marts.fct_lost_requests
+group by lost_month
+order by lost_month desc
+limit 1;
+
+-- name: qualification_score
+-- the latest month with a ranked rep: how many are ranked, the best and the lowest score
+select
+    month,
+    count(*) as ranked_reps,
+    max(qualification_score) as best_score,
+    -- tied for first: the smallest rep id, so that the line does not change between runs
+    min(owner_crm_user_id) filter (where score_rank = 1) as best_rep,
+    min(qualification_score) as lowest_score
+from marts.rpt_qualification_quality
+where is_ranked
+group by month
+order by month desc
+limit 1;
+
 -- name: lost_reasons
 with latest as (
     select max(month) as month from marts.rpt_lost_reasons
