@@ -72,10 +72,9 @@ final as (
         aggregated.request_type,
         cast(aggregated.lost_requests as bigint) as lost_requests,
         cast(aggregated.lost_amount as decimal(18, 2)) as lost_amount,
-        case aggregated.period_grain
-            when 'month' then cast(aggregated.period_start + interval 1 month as date)
-            else cast(aggregated.period_start + interval 3 month as date)
-        end <= cast(as_of.as_of_end_at as date) as is_complete,
+        {{ period_is_complete(
+            'aggregated.period_grain', 'aggregated.period_start', 'as_of.as_of_end_at'
+        ) }} as is_complete,
         as_of.as_of_date
     from aggregated
     cross join as_of

@@ -134,10 +134,9 @@ final as (
             as decimal(10, 4)
         ) as period_end_share_by_amount,
         cast(5.0 / aggregated.business_days as decimal(10, 4)) as share_without_pressure,
-        case aggregated.period_grain
-            when 'month' then cast(aggregated.period_start + interval 1 month as date)
-            else cast(aggregated.period_start + interval 3 month as date)
-        end <= cast(as_of.as_of_end_at as date) as is_complete,
+        {{ period_is_complete(
+            'aggregated.period_grain', 'aggregated.period_start', 'as_of.as_of_end_at'
+        ) }} as is_complete,
         as_of.as_of_date
     from aggregated
     cross join as_of
