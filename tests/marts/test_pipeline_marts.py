@@ -323,6 +323,104 @@ def test_qualification_score_matches_the_ground_truth(generated, tmp_path):
     assert round(float(row["qualification_score"]), 6) == round(float(credits / cases), 6)
 
 
+def _period_starts(day: dt.date) -> list[tuple[str, dt.date]]:
+    return [
+        ("month", day.replace(day=1)),
+        ("quarter", dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)),
+    ]
+
+
+@pytest.mark.slow
+def test_significant_cases_match_the_ground_truth(generated, tmp_path):
+    """Per month and quarter: the raw reasons first lost for in the period (per kind) with
+    their requests, the out-of-scope requests per requested product family (reason groups
+    through the lost_reasons seed; families from product_requests.csv, `none` for leads);
+    the largest amounts as far as the truth's euro amounts go (converted ones left out): each
+    listed euro request has its amount, and no unlisted euro request is larger than the
+    period's smallest listed amount."""
+    landing, con, _ = generated
+    groups = dict(
+        ((kind, reason), group)
+        for kind, reason, group in con.execute(
+            "select request_kind, raw_reason, reason_group from seeds.lost_reasons"
+        ).fetchall()
+    )
+    families = {
+        (r["request_kind"], r["request_id"]): r["family"]
+        for r in _truth(landing, "product_requests")
+    }
+    product_kind = {"lost_opportunity": "opportunity", "refused_quote": "quote"}
+    truth = _truth(landing, "lost_requests")
+    first: dict[tuple[str, str], dt.datetime] = {}
+    for r in truth:
+        if r["raw_reason"]:
+            at = dt.datetime.fromisoformat(r["lost_at"])
+            key = (r["kind"], r["raw_reason"])
+            first[key] = min(first.get(key, at), at)
+    new_reasons, out_of_scope = Counter(), Counter()
+    for r in truth:
+        lost_on = dt.datetime.fromisoformat(r["lost_at"]).date()
+        for grain, start in _period_starts(lost_on):
+            key = (r["kind"], r["raw_reason"])
+            if r["raw_reason"] and (grain, start) in _period_starts(first[key].date()):
+                new_reasons[(grain, start, *key)] += 1
+            if groups.get(key) == "out_of_scope":
+                family = (
+                    families[(product_kind[r["kind"]], r["request_id"])]
+                    if r["kind"] in product_kind
+                    else "none"
+                )
+                out_of_scope[(grain, start, family)] += 1
+    ours_new = {
+        (grain, start, kind, reason): n
+        for grain, start, kind, reason, n in con.execute(
+            "select period_grain, period_start, request_kind, raw_reason, lost_requests "
+            "from marts.rpt_lost_requests_significant where signal = 'new_reason'"
+        ).fetchall()
+    }
+    ours_scope = {
+        (grain, start, family): n
+        for grain, start, family, n in con.execute(
+            "select period_grain, period_start, product_family, lost_requests "
+            "from marts.rpt_lost_requests_significant where signal = 'out_of_scope'"
+        ).fetchall()
+    }
+    assert len(new_reasons) > 10 and ours_new == dict(new_reasons)
+    assert len(out_of_scope) > 50 and ours_scope == dict(out_of_scope)
+    euros = {
+        (r["kind"], r["request_id"]): Decimal(r["amount"])
+        for r in truth
+        if r["currency"] == "EUR" and r["amount"]
+    }
+    listed: dict[tuple, list] = defaultdict(list)
+    for grain, start, kind, request_id, amount in con.execute(
+        "select period_grain, period_start, request_kind, request_id, lost_amount "
+        "from marts.rpt_lost_requests_significant where signal = 'largest_amount'"
+    ).fetchall():
+        listed[(grain, start)].append(((kind, request_id), amount))
+    checked = 0
+    for r in truth:
+        key = (r["kind"], r["request_id"])
+        if key not in euros:
+            continue
+        for period in _period_starts(dt.datetime.fromisoformat(r["lost_at"]).date()):
+            amounts = dict(listed[period])
+            if key in amounts:
+                assert amounts[key] == euros[key]
+                checked += 1
+            else:
+                assert len(amounts) == 5 and euros[key] <= min(amounts.values())
+    assert checked > 100
+    home = _warehouse_copy(con, tmp_path)
+    (row,) = mf_query(
+        PROJECT_ROOT / "dbt_project", home, "out_of_scope_requests,new_lost_reasons", tmp_path
+    )
+    assert int(float(row["out_of_scope_requests"])) == sum(
+        n for (grain, _, _), n in out_of_scope.items() if grain == "month"
+    )
+    assert int(float(row["new_lost_reasons"])) == len(first)
+
+
 @pytest.mark.slow
 def test_breached_tickets_and_late_deliveries_match_the_ground_truth(generated):
     landing, con, _ = generated

@@ -119,6 +119,24 @@ create table marts.rpt_qualification_quality as select * from (values
     (date '2026-01-01', 'U4', 1.0, false, null),
     (date '2026-02-01', 'U5', 1.0, false, null)
 ) as t(month, owner_crm_user_id, qualification_score, is_ranked, score_rank);
+create table marts.rpt_lost_requests_significant as select * from (values
+    ('month', date '2025-12-01', 'largest_amount', 1, 'lost_opportunity', 'O9', null, null,
+     1, 99999.00, true),
+    ('month', date '2026-01-01', 'largest_amount', 1, 'refused_quote', 'Q1', null, null,
+     1, 12000.00, true),
+    ('month', date '2026-01-01', 'largest_amount', 2, 'lost_opportunity', 'O1', null, null,
+     1, 9000.00, true),
+    ('month', date '2026-01-01', 'new_reason', 1, 'refused_quote', null, 'Tarif', null,
+     1, 12000.00, true),
+    ('month', date '2026-01-01', 'out_of_scope', 1, null, null, null, 'materiel', 3, 500.00,
+     true),
+    ('month', date '2026-01-01', 'out_of_scope', 2, null, null, null, 'none', 1, null, true),
+    ('quarter', date '2026-01-01', 'largest_amount', 1, 'refused_quote', 'Q7', null, null,
+     1, 50000.00, false),
+    ('month', date '2026-02-01', 'largest_amount', 1, 'refused_quote', 'Q8', null, null,
+     1, 70000.00, false)
+) as t(period_grain, period_start, signal, signal_rank, request_kind, request_id, raw_reason,
+       product_family, lost_requests, lost_amount, is_complete);
 create table marts.rpt_cac_by_segment as select * from (values
     (date '2025-12-01', 'all', 'smb', 9, 999.00),
     (date '2026-01-01', 'all', 'all', 5, 320.00),
@@ -148,6 +166,7 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_lost_requests_by_type",
     "marts.fct_lost_requests",
     "marts.rpt_qualification_quality",
+    "marts.rpt_lost_requests_significant",
 }
 
 
@@ -248,6 +267,14 @@ def test_qualification_score_of_the_latest_month_with_ranked_reps(con):
     assert (
         "Qualification score 2026-01: 3 reps ranked, best 0.70 (U2), lowest 0.46 "
         "(marts.rpt_qualification_quality)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_significant_cases_of_the_latest_whole_month(con):
+    # February is not over: January's largest amount, its new reason, its out-of-scope families
+    assert (
+        "Significant cases 2026-01: largest 12,000 (refused_quote Q1); new reasons: Tarif; "
+        "out of scope by family: materiel 3, none 1 (marts.rpt_lost_requests_significant)"
     ) in _sales_lines(con, PRESENT)
 
 

@@ -8,7 +8,8 @@ competitor the rep named; a disqualified lead's own title, source channel and ca
 decision-maker holds one of names.DECISION_MAKER_TITLES. Refused ERP quotes name no contact,
 channel or competitor, and have no rep. owner_id: a deal's or lead's owner in its last
 version; reason_detail: the free text; lost_from_stage: the CRM stage a deal was in when it
-was lost (its version before the loss).
+was lost (its version before the loss); amount and currency: a deal's or quote's, in the
+currency it was written in (leads have none).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ CONDITION_COLUMNS = [
     "owner_id",
     "reason_detail",
     "lost_from_stage",
+    "amount",
+    "currency",
 ]
 
 
@@ -46,6 +49,7 @@ def lost_request_conditions(world: World, facts: list[dict]) -> list[dict]:
     opportunities = _landed(world, "crm__opportunities", "opportunity_id")
     contacts = _landed(world, "crm__contacts", "contact_id")
     leads = _landed(world, "crm__leads", "lead_id")
+    quotes = _landed(world, "erp__quotes", "quote_id")
     converted = {
         lead["converted_opportunity_id"]: lead
         for lead in sorted(leads.values(), key=lambda lead: lead["created_at"])
@@ -70,6 +74,8 @@ def lost_request_conditions(world: World, facts: list[dict]) -> list[dict]:
                 "owner_id": opportunity["owner_id"],
                 "reason_detail": opportunity["lost_reason_detail"],
                 "lost_from_stage": stage_before_loss[fact["request_id"]],
+                "amount": opportunity["amount"],
+                "currency": opportunity["currency"],
             }
         elif fact["kind"] == "disqualified_lead":
             lead = leads[fact["request_id"]]
@@ -78,6 +84,9 @@ def lost_request_conditions(world: World, facts: list[dict]) -> list[dict]:
                 "owner_id": lead["owner_id"],
                 "reason_detail": lead["disqualification_detail"],
             }
+        else:
+            quote = quotes[fact["request_id"]]
+            extra = {"amount": quote["amount"], "currency": quote["currency"]}
         rows.append(
             {
                 **fact,
@@ -86,6 +95,8 @@ def lost_request_conditions(world: World, facts: list[dict]) -> list[dict]:
                 "owner_id": "",
                 "reason_detail": "",
                 "lost_from_stage": "",
+                "amount": None,
+                "currency": "",
                 **extra,
                 "job_title": title,
                 "is_decision_maker": title in DECISION_MAKER_TITLES,

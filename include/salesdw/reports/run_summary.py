@@ -263,6 +263,23 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
                 f"{competitor:,} with a competitor named, {channel:,} with a known channel "
                 "(marts.fct_lost_requests)"
             )
+    if "marts.rpt_lost_requests_significant" in present:
+        cases = con.execute(sql["significant_cases"]).fetchall()
+        if cases:
+            start, complete = cases[0][0], cases[0][1]
+            signals = {signal: [] for signal in ("largest_amount", "new_reason", "out_of_scope")}
+            for _, _, signal, item, n, amount in cases:
+                signals[signal].append((item, n, amount))
+            largest = signals["largest_amount"][:1]
+            partial = "" if complete else " (month not over)"
+            lines.append(
+                f"Significant cases {start:%Y-%m}{partial}: largest "
+                + (f"{_n(largest[0][2])} ({largest[0][0]})" if largest else "none")
+                + f"; new reasons: {', '.join(i for i, _, _ in signals['new_reason']) or 'none'}"
+                + "; out of scope by family: "
+                + (", ".join(f"{i} {n:,}" for i, n, _ in signals["out_of_scope"]) or "none")
+                + " (marts.rpt_lost_requests_significant)"
+            )
     if "marts.rpt_qualification_quality" in present:
         ranked = con.execute(sql["qualification_score"]).fetchone()
         if ranked:

@@ -174,6 +174,28 @@ group by lost_month
 order by lost_month desc
 limit 1;
 
+-- name: significant_cases
+-- the latest whole month's significant cases (else the latest month's), every signal
+with latest as (
+    select period_start, is_complete from marts.rpt_lost_requests_significant
+    where period_grain = 'month'
+    order by is_complete desc, period_start desc
+    limit 1
+)
+
+select
+    cases.period_start,
+    latest.is_complete,
+    cases.signal,
+    coalesce(cases.request_kind || ' ' || cases.request_id, cases.raw_reason, cases.product_family)
+        as item,
+    cases.lost_requests,
+    cases.lost_amount
+from marts.rpt_lost_requests_significant as cases
+inner join latest on cases.period_start = latest.period_start
+where cases.period_grain = 'month'
+order by cases.signal, cases.signal_rank;
+
 -- name: qualification_score
 -- the latest month with a ranked rep: how many are ranked, the best and the lowest score
 select
