@@ -12,6 +12,7 @@ Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
   late_deliveries.csv: facts as of the last extract date, for the marts to reproduce.
 - subscription_months.csv, fx_effects.csv, acquisition.csv: the revenue truth (truth_revenue.py).
 - product_family_mrr.csv, product_requests.csv: the product truth (truth_products.py).
+- survey_responses.csv, exit_reasons.csv: what clients say (truth_voice.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from salesdw.generate.extracts import LandedFile
 from salesdw.generate.model import World
 from salesdw.generate.truth_products import product_family_mrr, product_requests
 from salesdw.generate.truth_revenue import acquisition, fx_effects, subscription_months
+from salesdw.generate.truth_voice import exit_reasons, survey_responses
 
 
 def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
@@ -282,4 +284,23 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
             "outcome",
         ],
         product_requests(world),
+    )
+    _write(
+        folder / "survey_responses.csv",
+        [
+            "response_id",
+            "organization_id",
+            "true_client_id",
+            "respondent_email",
+            "responded_at",
+            "score",
+            "owner_id",
+            "follows_support_failure",
+        ],
+        survey_responses(world),
+    )
+    _write(
+        folder / "exit_reasons.csv",
+        ["true_client_id", "churn_month", "termination_reason"],
+        exit_reasons(world),
     )
