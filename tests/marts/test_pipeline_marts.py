@@ -657,21 +657,33 @@ def test_survey_responses_owners_and_support_failures_match_the_ground_truth(gen
 
 
 @pytest.mark.slow
-def test_metricflow_nps_by_rep_and_after_a_support_failure(generated, tmp_path):
+def test_metricflow_nps_churns_and_golden_record_changes(generated, tmp_path):
     """MetricFlow's NPS by owning rep and by support experience over every month is the
     truth's (its counted responses, 100 x (promoters - detractors) / responses by hand); per
-    support experience, the mart's counts put through the same formula."""
+    support experience, the mart's counts put through the same formula; its churns and
+    golden-record changes are the marts' rows."""
     landing, con, _ = generated
     truth = _truth(landing, "survey_responses")
     counted = _counted_in_nps(truth)
     groups = Counter(_nps_group(int(r["score"])) for r in truth if r["response_id"] in counted)
     home = _warehouse_copy(con, tmp_path)
     (row,) = mf_query(
-        PROJECT_ROOT / "dbt_project", home, "nps_by_rep,nps_by_support_experience", tmp_path
+        PROJECT_ROOT / "dbt_project",
+        home,
+        "nps_by_rep,nps_by_support_experience,client_churns,golden_record_changes",
+        tmp_path,
     )
     nps = 100.0 * (groups["promoter"] - groups["detractor"]) / sum(groups.values())
     assert round(float(row["nps_by_rep"]), 6) == round(nps, 6)
     assert round(float(row["nps_by_support_experience"]), 6) == round(nps, 6)
+    [(churns,)] = con.execute("select count(*) from marts.fct_client_churns").fetchall()
+    [(changes,)] = con.execute(
+        "select count(*) from marts.dim_clients_history where version_number > 1"
+    ).fetchall()
+    assert (int(float(row["client_churns"])), int(float(row["golden_record_changes"]))) == (
+        churns,
+        changes,
+    )
     by_experience = {
         r["nps_month_experience__support_experience"]: round(
             float(r["nps_by_support_experience"]), 6
@@ -731,3 +743,44 @@ def test_exit_reasons_of_churned_clients_match_the_ground_truth(generated):
         )
     )
     assert reported == expected
+
+
+@pytest.mark.slow
+def test_the_golden_record_history_ends_in_dim_clients_and_shows_reassignments(generated):
+    """Each client's current row of dim_clients_history is its dim_clients row, attribute by
+    attribute, and it has exactly one; for the master clients that are exactly one true
+    client with one CRM account, the owner changes the history shows are the truth's
+    reassignments during the window (orphaned_accounts.csv), at the moment they happened."""
+    landing, con, _ = generated
+    columns = (
+        "client_id, legal_name, billing_street, billing_postal_code, billing_city, "
+        "billing_country, segment, owner_crm_user_id"
+    )
+    current = con.execute(
+        f"select {columns} from marts.dim_clients_history where is_current"
+    ).fetchall()
+    clients = con.execute(f"select {columns} from marts.dim_clients").fetchall()
+    assert len(current) == len(clients) > 1000 and set(current) == set(clients)
+    single = _single_true_clients(landing, con)
+    accounts = defaultdict(list)
+    for client_id, account_id in con.execute(
+        "select client_id, source_id from marts.map_client_source_ids "
+        "where source_system = 'crm' and source_entity = 'accounts'"
+    ).fetchall():
+        accounts[client_id].append(account_id)
+    account_of = {c: a[0] for c, a in accounts.items() if c in single and len(a) == 1}
+    ours = {
+        (account_of[client_id], previous, valid_from.isoformat())
+        for client_id, valid_from, owner, previous in con.execute(
+            "select client_id, valid_from, owner_crm_user_id, lag(owner_crm_user_id) over "
+            "(partition by client_id order by valid_from) from marts.dim_clients_history"
+        ).fetchall()
+        if client_id in account_of and previous is not None and owner not in (None, previous)
+    }
+    kept = set(account_of.values())
+    truth = {
+        (r["account_id"], r["departed_owner_id"], r["reassigned_at"])
+        for r in _truth(landing, "orphaned_accounts")
+        if r["reassigned_at"] and r["account_id"] in kept
+    }
+    assert len(truth) >= 1 and ours == truth

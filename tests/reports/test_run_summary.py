@@ -119,6 +119,14 @@ create table marts.fct_client_churns as select * from (values
     ('D', date '2026-01-01', 'price'),
     ('E', date '2026-01-01', 'not_given')
 ) as t(client_id, churn_month, exit_reason_group);
+create table marts.dim_clients_history as select * from (values
+    ('K', 1, timestamp '2025-01-01 10:00:00'),
+    ('K', 2, timestamp '2026-01-14 09:00:00'),
+    ('K', 3, timestamp '2026-01-14 17:00:00'),
+    ('L', 1, timestamp '2026-01-14 08:00:00'),
+    ('M', 1, timestamp '2025-06-01 10:00:00'),
+    ('M', 2, timestamp '2025-12-01 10:00:00')
+) as t(client_id, version_number, valid_from);
 create table marts.rpt_cac_by_segment as select * from (values
     (date '2025-12-01', 'all', 'smb', 9, 999.00),
     (date '2026-01-01', 'all', 'all', 5, 320.00),
@@ -148,6 +156,7 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_nps_after_support_failure",
     "marts.rpt_nps_by_rep",
     "marts.fct_client_churns",
+    "marts.dim_clients_history",
 }
 
 
@@ -240,6 +249,15 @@ def test_exit_reasons_of_the_churns_of_12_months(con):
     assert (
         "Exit reasons, churns of the 12 months to 2026-01: 4 (price 2, competition 1, "
         "not_given 1) (marts.fct_client_churns)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_golden_record_history_with_the_changes_of_the_latest_day(con):
+    # 3 clients, 6 versions, 3 of them changes (version > 1); on Jan 14 K's two (L's first
+    # version is its start, not a change)
+    assert (
+        "Golden record history: 3 clients, 6 versions, 3 changes of name, address, segment "
+        "or owner (2 on 2026-01-14) (marts.dim_clients_history)"
     ) in _sales_lines(con, PRESENT)
 
 

@@ -325,6 +325,15 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
                 f"Exit reasons, churns of the 12 months to {reasons[0][0]:%Y-%m}: "
                 f"{sum(n for *_, n in reasons):,} ({counts}) (marts.fct_client_churns)"
             )
+    if "marts.dim_clients_history" in present:
+        history = con.execute(sql["client_history"]).fetchone()
+        if history:
+            clients, versions, changes, latest, day = history
+            lines.append(
+                f"Golden record history: {clients:,} clients, {versions:,} versions, {changes:,} "
+                f"changes of name, address, segment or owner ({latest:,} on {day:%Y-%m-%d}) "
+                "(marts.dim_clients_history)"
+            )
     if "marts.rpt_rep_turnover" in present:
         turnover = con.execute(sql["rep_turnover"]).fetchone()
         if turnover:

@@ -265,6 +265,24 @@ where churns.churn_month > latest.month - interval 12 month
 group by all
 order by churns desc, churns.exit_reason_group;
 
+-- name: client_history
+-- the golden records' versions, and the changes that took effect on the latest day
+with latest as (
+    select max(valid_from)::date as day from marts.dim_clients_history
+)
+
+select
+    count(distinct history.client_id) as clients,
+    count(*) as versions,
+    count(*) filter (where history.version_number > 1) as changes,
+    count(*) filter (
+        where history.version_number > 1 and history.valid_from::date = latest.day
+    ) as changes_on_latest_day,
+    latest.day
+from marts.dim_clients_history as history
+cross join latest
+group by latest.day;
+
 -- name: rep_turnover
 select
     year,
