@@ -104,6 +104,38 @@ create table marts.rpt_lost_requests_by_type as select * from (values
     ('quarter', date '2026-01-01', 'all', 'services', 2, false),
     ('month', date '2025-12-01', 'all', 'renewal', 4, true)
 ) as t(period_grain, period_start, request_kind, request_type, lost_requests, is_complete);
+create table marts.rpt_nps_after_support_failure as select * from (values
+    (date '2025-01-01', 'no_failure', 5, 0, 0, 5),
+    (date '2025-02-01', 'after_failure', 4, 1, 1, 2),
+    (date '2025-06-01', 'no_failure', 20, 10, 6, 4),
+    (date '2026-01-01', 'after_failure', 6, 2, 1, 3),
+    (date '2026-01-01', 'no_failure', 10, 5, 3, 2),
+    (date '2026-01-01', 'all', 16, 7, 4, 5)
+) as t(month, support_experience, responses, promoters, passives, detractors);
+create table marts.rpt_nps_by_rep as select * from (values
+    (date '2025-01-01', 'R3', 5, 5, 0, 0),
+    (date '2025-03-01', 'R1', 4, 1, 1, 2),
+    (date '2026-01-01', 'R1', 8, 2, 2, 4),
+    (date '2026-01-01', 'R2', 10, 8, 2, 0),
+    (date '2026-01-01', 'R3', 9, 9, 0, 0),
+    (date '2026-01-01', 'unowned', 20, 20, 0, 0),
+    (date '2026-01-01', 'all', 51, 40, 4, 7)
+) as t(month, owner_crm_user_id, responses, promoters, passives, detractors);
+create table marts.fct_client_churns as select * from (values
+    ('A', date '2025-01-01', 'price'),
+    ('B', date '2025-02-01', 'competition'),
+    ('C', date '2025-07-01', 'price'),
+    ('D', date '2026-01-01', 'price'),
+    ('E', date '2026-01-01', 'not_given')
+) as t(client_id, churn_month, exit_reason_group);
+create table marts.dim_clients_history as select * from (values
+    ('K', 1, timestamp '2025-01-01 10:00:00'),
+    ('K', 2, timestamp '2026-01-14 09:00:00'),
+    ('K', 3, timestamp '2026-01-14 17:00:00'),
+    ('L', 1, timestamp '2026-01-14 08:00:00'),
+    ('M', 1, timestamp '2025-06-01 10:00:00'),
+    ('M', 2, timestamp '2025-12-01 10:00:00')
+) as t(client_id, version_number, valid_from);
 create table marts.rpt_cac_by_segment as select * from (values
     (date '2025-12-01', 'all', 'smb', 9, 999.00),
     (date '2026-01-01', 'all', 'all', 5, 320.00),
@@ -131,6 +163,10 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_lead_funnel",
     "marts.rpt_period_end_wins",
     "marts.rpt_lost_requests_by_type",
+    "marts.rpt_nps_after_support_failure",
+    "marts.rpt_nps_by_rep",
+    "marts.fct_client_churns",
+    "marts.dim_clients_history",
 }
 
 
@@ -214,6 +250,34 @@ def test_lost_requests_by_type_of_the_latest_whole_quarter(con):
     assert (
         "Lost requests by type of request 2025-Q4: renewal 6, new_client 3 "
         "(marts.rpt_lost_requests_by_type)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_nps_after_a_support_failure_and_by_rep_over_12_months(con):
+    # Feb 2025 to Jan 2026: after a failure 4 + 6 responses, 100 x (3 - 5) / 10 = -20.0;
+    # without 20 + 10, 100 x (15 - 6) / 30 = 30.0 (Jan 2025 is 13 months back). R1 12
+    # responses, 100 x (3 - 6) / 12 = -25.0; R2 80.0; R3 has 9 in the window: left out
+    assert (
+        "NPS, 12 months to 2026-01: after a support failure -20.0 (10 responses), without "
+        "30.0 (30 responses); by owning rep from -25.0 (R1) to 80.0 (R2), 2 reps with 10+ "
+        "responses (marts.rpt_nps_after_support_failure, rpt_nps_by_rep)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_exit_reasons_of_the_churns_of_12_months(con):
+    # Feb 2025 to Jan 2026: B, C, D, E (A churned 13 months back); price 2, then by name
+    assert (
+        "Exit reasons, churns of the 12 months to 2026-01: 4 (price 2, competition 1, "
+        "not_given 1) (marts.fct_client_churns)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_golden_record_history_with_the_changes_of_the_latest_day(con):
+    # 3 clients, 6 versions, 3 of them changes (version > 1); on Jan 14 K's two (L's first
+    # version is its start, not a change)
+    assert (
+        "Golden record history: 3 clients, 6 versions, 3 changes of name, address, segment "
+        "or owner (2 on 2026-01-14) (marts.dim_clients_history)"
     ) in _sales_lines(con, PRESENT)
 
 

@@ -14,6 +14,7 @@ Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
 - product_family_mrr.csv, product_requests.csv: the product truth (truth_products.py).
 - key_accounts.csv: the clients by true ARR and what the extracts show of them month by
   month (truth_key_accounts.py).
+- survey_responses.csv, exit_reasons.csv: what clients say (truth_voice.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from salesdw.generate.model import World
 from salesdw.generate.truth_key_accounts import key_accounts
 from salesdw.generate.truth_products import product_family_mrr, product_requests
 from salesdw.generate.truth_revenue import acquisition, fx_effects, subscription_months
+from salesdw.generate.truth_voice import exit_reasons, survey_responses
 
 
 def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
@@ -300,4 +302,23 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
             "latest_nps_score",
         ],
         key_accounts(world, months),
+    )
+    _write(
+        folder / "survey_responses.csv",
+        [
+            "response_id",
+            "organization_id",
+            "true_client_id",
+            "respondent_email",
+            "responded_at",
+            "score",
+            "owner_id",
+            "follows_support_failure",
+        ],
+        survey_responses(world),
+    )
+    _write(
+        folder / "exit_reasons.csv",
+        ["true_client_id", "churn_month", "termination_reason"],
+        exit_reasons(world),
     )

@@ -15,7 +15,7 @@ import zlib
 
 from salesdw.generate import randomness
 from salesdw.generate.clients import client_life, make_clients
-from salesdw.generate.erp import erp_reference_data
+from salesdw.generate.erp import assign_termination_reasons, erp_reference_data
 from salesdw.generate.model import World
 from salesdw.generate.products import assign_requested_products
 from salesdw.generate.staff import anchor_forecasts, make_forecasts, make_reps
@@ -38,4 +38,8 @@ def build_world(
     anchor_forecasts(world)
     # a stream of its own: the draws above are what they were before deals named products
     assign_requested_products(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"products")))
+    # and one for the reasons clients give when they cancel
+    assign_termination_reasons(
+        world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"termination_reasons"))
+    )
     return world

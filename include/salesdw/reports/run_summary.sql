@@ -213,6 +213,76 @@ where priority = 'all' and is_churn_window_complete
 order by month desc
 limit 1;
 
+-- name: nps_after_support_failure
+-- the 12 months to the latest one, with and without a support failure before the response
+with latest as (
+    select max(month) as month from marts.rpt_nps_after_support_failure
+)
+
+select
+    latest.month,
+    nps.support_experience,
+    sum(nps.responses) as responses,
+    round(100.0 * (sum(nps.promoters) - sum(nps.detractors)) / sum(nps.responses), 1) as nps
+from marts.rpt_nps_after_support_failure as nps
+cross join latest
+where nps.month > latest.month - interval 12 month and nps.support_experience <> 'all'
+group by all
+order by nps.support_experience;
+
+-- name: nps_by_rep
+-- the 12 months to the latest one, per rep with at least 10 counted responses, lowest first
+with latest as (
+    select max(month) as month from marts.rpt_nps_by_rep
+)
+
+select
+    nps.owner_crm_user_id,
+    sum(nps.responses) as responses,
+    round(100.0 * (sum(nps.promoters) - sum(nps.detractors)) / sum(nps.responses), 1) as nps
+from marts.rpt_nps_by_rep as nps
+cross join latest
+where
+    nps.month > latest.month - interval 12 month
+    and nps.owner_crm_user_id not in ('all', 'unowned')
+group by all
+having sum(nps.responses) >= 10
+order by nps, nps.owner_crm_user_id;
+
+-- name: exit_reasons
+-- the churns of the 12 months to the latest one, per exit reason group, largest first
+with latest as (
+    select max(churn_month) as month from marts.fct_client_churns
+)
+
+select
+    latest.month,
+    churns.exit_reason_group,
+    count(*) as churns
+from marts.fct_client_churns as churns
+cross join latest
+where churns.churn_month > latest.month - interval 12 month
+group by all
+order by churns desc, churns.exit_reason_group;
+
+-- name: client_history
+-- the golden records' versions, and the changes that took effect on the latest day
+with latest as (
+    select max(valid_from)::date as day from marts.dim_clients_history
+)
+
+select
+    count(distinct history.client_id) as clients,
+    count(*) as versions,
+    count(*) filter (where history.version_number > 1) as changes,
+    count(*) filter (
+        where history.version_number > 1 and history.valid_from::date = latest.day
+    ) as changes_on_latest_day,
+    latest.day
+from marts.dim_clients_history as history
+cross join latest
+group by latest.day;
+
 -- name: rep_turnover
 select
     year,
