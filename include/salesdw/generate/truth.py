@@ -9,7 +9,8 @@ Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
 - events.csv: one-off events (schema drift, re-delivered file, unreadable file).
 - slipped_deals.csv, forecast_category_changes.csv, late_stage_surprises.csv,
   lead_funnel.csv, won_deals.csv, orphaned_accounts.csv, lost_requests.csv, breached_tickets.csv,
-  late_deliveries.csv: facts as of the last extract date, for the marts to reproduce.
+  late_deliveries.csv, stage_visits.csv: facts as of the last extract date, for the marts to
+  reproduce (stage_visits: generate/stage_actions.py).
 - subscription_months.csv, fx_effects.csv, acquisition.csv: the revenue truth (truth_revenue.py).
 - product_family_mrr.csv, product_requests.csv: the product truth (truth_products.py).
 """
@@ -237,6 +238,20 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
         "lost_requests": ["kind", "request_id", "raw_reason", "request_type", "lost_at"],
         "breached_tickets": ["ticket_id", "first_response_breached", "resolution_breached"],
         "late_deliveries": ["order_id", "days_late"],
+        "stage_visits": [
+            "opportunity_id",
+            "visit_number",
+            "owner_id",
+            "pipeline_stage",
+            "entered_at",
+            "exited_at",
+            "is_time_known",
+            "activities",
+            "criteria_required",
+            "criteria_met",
+            "has_met_exit_criteria",
+            "outcome",
+        ],
     }
     for name, columns in facts.items():
         _write(folder / f"{name}.csv", columns, world.facts.get(name, []))

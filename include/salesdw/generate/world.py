@@ -19,6 +19,7 @@ from salesdw.generate.erp import erp_reference_data
 from salesdw.generate.model import World
 from salesdw.generate.products import assign_requested_products
 from salesdw.generate.staff import anchor_forecasts, make_forecasts, make_reps
+from salesdw.generate.stage_actions import link_stage_actions
 
 __all__ = ["World", "build_world"]
 
@@ -38,4 +39,5 @@ def build_world(
     anchor_forecasts(world)
     # a stream of its own: the draws above are what they were before deals named products
     assign_requested_products(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"products")))
+    link_stage_actions(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"stage_actions")))
     return world
