@@ -58,11 +58,17 @@ def link_stage_actions(world: World, rng: random.Random) -> None:
     by_opp: dict[str, list[dict]] = defaultdict(list)
     for row in world.versions.get("crm__opportunities", []):
         by_opp[row["opportunity_id"]].append(row)
-    history = {
+    # The changes the extracts show at their true time: those in the CRM's field history,
+    # and the others where the daily file holds the very version that made them (the last of
+    # its day; a later change the same day would date it later).
+    seen = {
         (h["opportunity_id"], h["changed_at"])
         for h in world.versions.get("crm__opportunity_history", [])
         if h["field"] == "stage"
     }
+    for opp_id, versions in by_opp.items():
+        last_of_day = {v["_at"].date(): v["_at"] for v in versions}
+        seen.update((opp_id, at) for at in last_of_day.values())
     visits_of: dict[str, list[dict]] = {}
     for opp_id, versions in by_opp.items():
         last = versions[-1]
@@ -88,7 +94,7 @@ def link_stage_actions(world: World, rng: random.Random) -> None:
             visits_of[opp_id] = visits
     _link_activities(world, rng, visits_of)
     for opp_id, visits in visits_of.items():
-        _visit_facts(world, opp_id, visits, history)
+        _visit_facts(world, opp_id, visits, seen)
 
 
 def _link_activities(world: World, rng: random.Random, visits_of: dict[str, list[dict]]) -> None:
@@ -113,16 +119,16 @@ def _link_activities(world: World, rng: random.Random, visits_of: dict[str, list
                 visit["activities"] += 1
 
 
-def _visit_facts(world: World, opp_id: str, visits: list[dict], history: set) -> None:
-    """One fact per visit of a stage before won/lost. A visit's time is known when the CRM's
-    field history recorded both its ends (creation counts as recorded; the open visit has no
-    exit); the warehouse can place activities only in those."""
+def _visit_facts(world: World, opp_id: str, visits: list[dict], seen: set) -> None:
+    """One fact per visit of a stage before won/lost. is_time_exact: the extracts show both
+    its ends at their true time (creation always; the open visit has no exit), so that the
+    warehouse places the visit's activities and criteria as the truth does."""
     for number, visit in enumerate(visits, start=1):
         stage = visit["pipeline_stage"]
         if stage in ("won", "lost"):
             continue
-        entry_known = number == 1 or (opp_id, visit["entered_at"]) in history
-        exit_known = visit["exited_at"] is None or (opp_id, visit["exited_at"]) in history
+        entry_known = number == 1 or (opp_id, visit["entered_at"]) in seen
+        exit_known = visit["exited_at"] is None or (opp_id, visit["exited_at"]) in seen
         criteria = [f for i, f in EXIT_CRITERIA if PIPELINE_STAGES[i] == stage]
         exited = visit["exited_at"]
         until = exited or world.horizon  # the open visit: the criteria met so far
@@ -135,7 +141,7 @@ def _visit_facts(world: World, opp_id: str, visits: list[dict], history: set) ->
             pipeline_stage=stage,
             entered_at=visit["entered_at"],
             exited_at=exited,
-            is_time_known=entry_known and exit_known,
+            is_time_exact=entry_known and exit_known,
             activities=visit["activities"],
             criteria_required=len(criteria),
             criteria_met=met,

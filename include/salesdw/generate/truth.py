@@ -245,7 +245,7 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
             "pipeline_stage",
             "entered_at",
             "exited_at",
-            "is_time_known",
+            "is_time_exact",
             "activities",
             "criteria_required",
             "criteria_met",
