@@ -426,6 +426,80 @@ def test_period_end_wins_match_the_ground_truth(generated, tmp_path):
 
 
 @pytest.mark.slow
+def test_stage_actions_and_controls_match_the_ground_truth(generated, tmp_path):
+    """Per stage visit (the generator's stage_visits: its activities linked to the deal, the
+    exit criteria it recorded and the deal's outcome), fct_stage_actions exactly, for every
+    visit whose two ends the extracts show at their true time; per stage and exit month,
+    rpt_stage_controls' exits with and without the criteria and their wins; MetricFlow's share
+    and win rates of the exits."""
+    landing, con, _ = generated
+    truth = _truth(landing, "stage_visits")
+    exact = [r for r in truth if r["is_time_exact"] == "true"]
+    expected = {
+        (r["opportunity_id"], int(r["visit_number"])): (
+            r["pipeline_stage"],
+            int(r["activities"]),
+            int(r["criteria_met"]),
+            r["has_met_exit_criteria"] == "true",
+            r["outcome"],
+        )
+        for r in exact
+    }
+    ours = {
+        (opp, visit): rest
+        for opp, visit, *rest in con.execute(
+            "select crm_opportunity_id, visit_number, pipeline_stage, activities, criteria_met, "
+            "has_met_exit_criteria, opportunity_outcome from marts.fct_stage_actions"
+        ).fetchall()
+    }
+    assert set(ours) == {(r["opportunity_id"], int(r["visit_number"])) for r in truth}
+    assert len(exact) > 10_000 and len(truth) - len(exact) < 10
+    assert {key: tuple(ours[key]) for key in expected} == expected
+    assert sum(r["activities"] != "0" for r in exact) > 1_000
+    exits = Counter()
+    for r in truth:
+        if not r["exited_at"]:
+            continue
+        month = dt.datetime.fromisoformat(r["exited_at"]).date().replace(day=1)
+        met = r["has_met_exit_criteria"] == "true"
+        key = (r["pipeline_stage"], month)
+        exits[key + ("exits",)] += 1
+        exits[key + ("with",)] += met
+        exits[key + ("closed_with",)] += met and r["outcome"] != "open"
+        exits[key + ("won_with",)] += met and r["outcome"] == "won"
+        exits[key + ("closed_without",)] += not met and r["outcome"] != "open"
+        exits[key + ("won_without",)] += not met and r["outcome"] == "won"
+    reported = Counter()
+    names = ("exits", "with", "closed_with", "won_with", "closed_without", "won_without")
+    for stage, month, *counts in con.execute(
+        "select pipeline_stage, exit_month, stage_exits, exits_with_criteria, "
+        "closed_with_criteria, won_with_criteria, closed_without_criteria, won_without_criteria "
+        "from marts.rpt_stage_controls where owner_crm_user_id = 'all'"
+    ).fetchall():
+        for name, n in zip(names, counts, strict=True):
+            reported[(stage, month, name)] += n
+    assert +reported == +exits
+    total = {name: sum(n for k, n in exits.items() if k[2] == name) for name in names}
+    assert total["won_with"] / total["closed_with"] > total["won_without"] / total["closed_without"]
+    home = _warehouse_copy(con, tmp_path)
+    (row,) = mf_query(
+        PROJECT_ROOT / "dbt_project",
+        home,
+        "exit_criteria_share,win_rate_with_exit_criteria,win_rate_without_exit_criteria",
+        tmp_path,
+    )
+    assert (
+        round(float(row["exit_criteria_share"]), 6),
+        round(float(row["win_rate_with_exit_criteria"]), 6),
+        round(float(row["win_rate_without_exit_criteria"]), 6),
+    ) == (
+        round(total["with"] / total["exits"], 6),
+        round(total["won_with"] / total["closed_with"], 6),
+        round(total["won_without"] / total["closed_without"], 6),
+    )
+
+
+@pytest.mark.slow
 def test_invariants_on_generated_data(generated):
     _, con, _ = generated
     [(bad_conversion,)] = con.execute(

@@ -95,6 +95,13 @@ create table marts.rpt_lost_requests_by_type as select * from (values
     ('quarter', date '2026-01-01', 'all', 'services', 2, false),
     ('month', date '2025-12-01', 'all', 'renewal', 4, true)
 ) as t(period_grain, period_start, request_kind, request_type, lost_requests, is_complete);
+create table marts.rpt_stage_controls as select * from (values
+    ('prospecting', 'all', date '2025-12-01', 4, 1, 1, 1, 2, 0),
+    ('prospecting', 'all', date '2026-01-01', 6, 4, 2, 1, 1, 1),
+    ('prospecting', 'U1', date '2026-01-01', 6, 4, 2, 1, 1, 1),
+    ('qualification', 'all', date '2026-01-01', 5, 0, 0, 0, 0, 0)
+) as t(pipeline_stage, owner_crm_user_id, exit_month, stage_exits, exits_with_criteria,
+       closed_with_criteria, won_with_criteria, closed_without_criteria, won_without_criteria);
 create table marts.rpt_cac_by_segment as select * from (values
     (date '2025-12-01', 'all', 'smb', 9, 999.00),
     (date '2026-01-01', 'all', 'all', 5, 320.00),
@@ -121,6 +128,7 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_lead_funnel",
     "marts.rpt_period_end_wins",
     "marts.rpt_lost_requests_by_type",
+    "marts.rpt_stage_controls",
 }
 
 
@@ -231,3 +239,14 @@ def test_product_families_of_the_as_of_month_with_the_unmapped_apart():
         "requests, MRR 0 (marts.rpt_product_families)"
     )
     assert _product_line([]) is None
+
+
+def test_stage_controls_to_date_per_stage_in_pipeline_order(con):
+    # prospecting, company-wide (U1's row is not counted again): 5 of 10 exits with the
+    # criteria; with them 2 won of 3 closed, without them 1 of 3; qualification: no closed
+    # deal, so no rate (n/a), and it comes first
+    assert (
+        "Stage exits with the exit criteria met, to date: qualification 0.0% of 5 (win rate "
+        "n/a with, n/a without); prospecting 50.0% of 10 (win rate 66.7% with, 33.3% without) "
+        "(marts.rpt_stage_controls)"
+    ) in _sales_lines(con, PRESENT)

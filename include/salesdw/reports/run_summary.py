@@ -274,6 +274,18 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
                 "Wins in the last five business days, "
                 f"{'; '.join(parts)} (marts.rpt_period_end_wins)"
             )
+    if "marts.rpt_stage_controls" in present:
+        stages = con.execute(sql["stage_controls"]).fetchall()
+        if stages:
+            parts = [
+                f"{stage} {_n(share, '.1%')} of {exits:,} (win rate {_n(with_, '.1%')} with, "
+                f"{_n(without, '.1%')} without)"
+                for stage, exits, share, with_, without in stages
+            ]
+            lines.append(
+                "Stage exits with the exit criteria met, to date: "
+                f"{'; '.join(parts)} (marts.rpt_stage_controls)"
+            )
     if "marts.rpt_forecast_category_paths" in present:
         moved, ups, downs, yo_yo, surprises, amount = con.execute(
             sql["forecast_category_paths"]

@@ -160,6 +160,21 @@ where by_type.period_grain = 'quarter' and by_type.request_kind = 'all'
     and by_type.request_type <> 'all'
 order by by_type.lost_requests desc, by_type.request_type;
 
+-- name: stage_controls
+-- every exit to date, company-wide, per stage in pipeline order; rates of closed deals only
+select
+    pipeline_stage,
+    sum(stage_exits) as stage_exits,
+    sum(exits_with_criteria) * 1.0 / sum(stage_exits) as criteria_met_share,
+    sum(won_with_criteria) * 1.0 / nullif(sum(closed_with_criteria), 0) as win_rate_with,
+    sum(won_without_criteria) * 1.0 / nullif(sum(closed_without_criteria), 0) as win_rate_without
+from marts.rpt_stage_controls
+where owner_crm_user_id = 'all'
+group by pipeline_stage
+order by case pipeline_stage
+    when 'qualification' then 1 when 'prospecting' then 2 when 'maturation' then 3
+    when 'project_building' then 4 else 5 end;
+
 -- name: lost_reasons
 with latest as (
     select max(month) as month from marts.rpt_lost_reasons
