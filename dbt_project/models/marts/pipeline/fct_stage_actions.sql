@@ -82,13 +82,13 @@ visits as (
 criteria_met_at as (
 
     {% for field in criteria_fields %}
-    select
-        crm_opportunity_id,
-        '{{ field }}' as crm_field,
-        {{ field }} as met_at
-    from opportunities
-    where {{ field }} is not null
-    {% if not loop.last %}union all{% endif %}
+        select
+            crm_opportunity_id,
+            '{{ field }}' as crm_field,
+            {{ field }} as met_at
+        from opportunities
+        where {{ field }} is not null
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -132,8 +132,8 @@ visit_activities as (
     inner join activities
         on
             visits.crm_opportunity_id = activities.crm_opportunity_id
-            and activities.occurred_at >= visits.entered_at
-            and (activities.occurred_at < visits.exited_at or visits.is_open_visit)
+            and visits.entered_at <= activities.occurred_at
+            and (visits.exited_at > activities.occurred_at or visits.is_open_visit)
     where visits.is_time_known
     group by visits.crm_opportunity_id, visits.visit_number
 
