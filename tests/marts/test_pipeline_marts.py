@@ -426,6 +426,47 @@ def test_period_end_wins_match_the_ground_truth(generated, tmp_path):
 
 
 @pytest.mark.slow
+def test_period_end_discounts_match_the_ground_truth(generated):
+    """The generator's won deals with their discount (won_deal_discounts): the deals it gave
+    a period-end discount are those won in the last five business days (the calendar walked
+    here), and per month the mart's mean discount of the period-end wins and of the others is
+    the truth's, to the column's two decimals; period-end wins are discounted deeper."""
+    landing, con, _ = generated
+    truth = _truth(landing, "won_deal_discounts")
+    sums = Counter()
+    for r in truth:
+        day = dt.datetime.fromisoformat(r["closed_at"]).date()
+        at_end = _last_five_business_days(day, "month")
+        assert (r["period_end"] != "none") == at_end
+        assert (r["period_end"] == "quarter") == _last_five_business_days(day, "quarter")
+        key = (day.replace(day=1), at_end)
+        sums[key + ("n",)] += 1
+        sums[key + ("pct",)] += float(r["discount_pct"])
+    means = {
+        (month, at_end): sums[(month, at_end, "pct")] / n
+        for (month, at_end, kind), n in sums.items()
+        if kind == "n"
+    }
+    rows = con.execute(
+        "select period_start, period_end_discount_pct, other_discount_pct "
+        "from marts.rpt_period_end_wins where period_grain = 'month' and owner_crm_user_id = 'all'"
+    ).fetchall()
+    ours = {}
+    for month, at_end, other in rows:
+        ours.update({(month, True): at_end, (month, False): other})
+    ours = {k: float(v) for k, v in ours.items() if v is not None}
+    assert set(ours) == set(means)
+    assert all(abs(ours[k] - means[k]) <= 0.005 for k in means), {
+        k: (ours[k], means[k]) for k in means if abs(ours[k] - means[k]) > 0.005
+    }
+    deep = [sums[k] for k in sums if k[1] and k[2] == "pct"]
+    shallow = [sums[k] for k in sums if not k[1] and k[2] == "pct"]
+    n_deep = sum(sums[k] for k in sums if k[1] and k[2] == "n")
+    n_shallow = sum(sums[k] for k in sums if not k[1] and k[2] == "n")
+    assert n_deep > 100 and sum(deep) / n_deep > sum(shallow) / n_shallow + 5
+
+
+@pytest.mark.slow
 def test_stage_actions_and_controls_match_the_ground_truth(generated, tmp_path):
     """Per stage visit (the generator's stage_visits: its activities linked to the deal, the
     exit criteria it recorded and the deal's outcome), fct_stage_actions exactly, for every

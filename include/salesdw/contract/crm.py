@@ -111,6 +111,8 @@ CRM = Source(
                 col("solution_demonstrated_at", "timestamp", optional=True),
                 col("proposal_sent_at", "timestamp", optional=True),
                 col("commitments_obtained_at", "timestamp", optional=True),
+                # The discount granted, in percent of the list amount (amount is after it).
+                col("discount_pct", "decimal", value_range=(0, 100), optional=True),
             ),
         ),
         Entity(

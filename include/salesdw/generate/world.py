@@ -15,6 +15,7 @@ import zlib
 
 from salesdw.generate import randomness
 from salesdw.generate.clients import client_life, make_clients
+from salesdw.generate.discounts import assign_discounts
 from salesdw.generate.erp import erp_reference_data
 from salesdw.generate.model import World
 from salesdw.generate.products import assign_requested_products
@@ -40,4 +41,5 @@ def build_world(
     # a stream of its own: the draws above are what they were before deals named products
     assign_requested_products(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"products")))
     link_stage_actions(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"stage_actions")))
+    assign_discounts(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"discounts")))
     return world

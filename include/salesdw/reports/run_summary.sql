@@ -138,7 +138,7 @@ order by leads desc, owner_role;
 -- name: period_end_wins
 -- the latest whole month and the latest whole quarter, company-wide
 select period_grain, period_start, wins, period_end_wins, period_end_share_by_count,
-    share_without_pressure
+    share_without_pressure, period_end_discount_pct, other_discount_pct
 from marts.rpt_period_end_wins
 where owner_crm_user_id = 'all' and is_complete
 qualify row_number() over (partition by period_grain order by period_start desc) = 1

@@ -41,6 +41,7 @@ renamed as (
         solution_demonstrated_at,
         proposal_sent_at,
         commitments_obtained_at,
+        discount_pct,
         updated_at,
         coalesce(is_deleted, false) as is_deleted,
         _batch_id,
