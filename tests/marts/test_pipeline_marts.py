@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import shutil
 from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
@@ -32,6 +33,7 @@ from tests.marts.metricflow import mf_query
 
 SHARED = Path(os.environ.get("SALESDW_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
 MAVEN = SHARED / "reference-data" / "maven_crm_sales_opportunities"
+CENT = Decimal("0.01")
 
 
 # --- the mapping tests -------------------------------------------------------------------
@@ -430,7 +432,8 @@ def test_period_end_discounts_match_the_ground_truth(generated):
     """The generator's won deals with their discount (won_deal_discounts): the deals it gave
     a period-end discount are those won in the last five business days (the calendar walked
     here), and per month the mart's mean discount of the period-end wins and of the others is
-    the truth's, to the column's two decimals; period-end wins are discounted deeper."""
+    the truth's, rounded half up to the column's two decimals; period-end wins are discounted
+    deeper."""
     landing, con, _ = generated
     truth = _truth(landing, "won_deal_discounts")
     sums = Counter()
@@ -441,9 +444,9 @@ def test_period_end_discounts_match_the_ground_truth(generated):
         assert (r["period_end"] == "quarter") == _last_five_business_days(day, "quarter")
         key = (day.replace(day=1), at_end)
         sums[key + ("n",)] += 1
-        sums[key + ("pct",)] += float(r["discount_pct"])
+        sums[key + ("pct",)] += Decimal(r["discount_pct"])
     means = {
-        (month, at_end): sums[(month, at_end, "pct")] / n
+        (month, at_end): (sums[(month, at_end, "pct")] / n).quantize(CENT, ROUND_HALF_UP)
         for (month, at_end, kind), n in sums.items()
         if kind == "n"
     }
@@ -454,11 +457,7 @@ def test_period_end_discounts_match_the_ground_truth(generated):
     ours = {}
     for month, at_end, other in rows:
         ours.update({(month, True): at_end, (month, False): other})
-    ours = {k: float(v) for k, v in ours.items() if v is not None}
-    assert set(ours) == set(means)
-    assert all(abs(ours[k] - means[k]) <= 0.005 for k in means), {
-        k: (ours[k], means[k]) for k in means if abs(ours[k] - means[k]) > 0.005
-    }
+    assert {k: v for k, v in ours.items() if v is not None} == means
     deep = [sums[k] for k in sums if k[1] and k[2] == "pct"]
     shallow = [sums[k] for k in sums if not k[1] and k[2] == "pct"]
     n_deep = sum(sums[k] for k in sums if k[1] and k[2] == "n")
