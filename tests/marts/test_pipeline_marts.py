@@ -18,7 +18,7 @@ import datetime as dt
 import os
 import shutil
 from collections import Counter, defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
@@ -33,6 +33,7 @@ from tests.marts.metricflow import mf_query
 
 SHARED = Path(os.environ.get("SALESDW_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
 MAVEN = SHARED / "reference-data" / "maven_crm_sales_opportunities"
+CENT = Decimal("0.01")
 
 
 # --- the mapping tests -------------------------------------------------------------------
@@ -493,6 +494,117 @@ def test_key_accounts_match_the_ground_truth(generated, tmp_path):
         r["metric_time__month"][:10]: Decimal(r["key_account_mrr"]).quantize(Decimal("0.01"))
         for r in rows
     } == +per_month
+
+
+def test_period_end_discounts_match_the_ground_truth(generated):
+    """The generator's won deals with their discount (won_deal_discounts): the deals it gave
+    a period-end discount are those won in the last five business days (the calendar walked
+    here), and per month the mart's mean discount of the period-end wins and of the others is
+    the truth's, rounded half up to the column's two decimals; period-end wins are discounted
+    deeper."""
+    landing, con, _ = generated
+    truth = _truth(landing, "won_deal_discounts")
+    sums = Counter()
+    for r in truth:
+        day = dt.datetime.fromisoformat(r["closed_at"]).date()
+        at_end = _last_five_business_days(day, "month")
+        assert (r["period_end"] != "none") == at_end
+        assert (r["period_end"] == "quarter") == _last_five_business_days(day, "quarter")
+        key = (day.replace(day=1), at_end)
+        sums[key + ("n",)] += 1
+        sums[key + ("pct",)] += Decimal(r["discount_pct"])
+    means = {
+        (month, at_end): (sums[(month, at_end, "pct")] / n).quantize(CENT, ROUND_HALF_UP)
+        for (month, at_end, kind), n in sums.items()
+        if kind == "n"
+    }
+    rows = con.execute(
+        "select period_start, period_end_discount_pct, other_discount_pct "
+        "from marts.rpt_period_end_wins where period_grain = 'month' and owner_crm_user_id = 'all'"
+    ).fetchall()
+    ours = {}
+    for month, at_end, other in rows:
+        ours.update({(month, True): at_end, (month, False): other})
+    assert {k: v for k, v in ours.items() if v is not None} == means
+    deep = [sums[k] for k in sums if k[1] and k[2] == "pct"]
+    shallow = [sums[k] for k in sums if not k[1] and k[2] == "pct"]
+    n_deep = sum(sums[k] for k in sums if k[1] and k[2] == "n")
+    n_shallow = sum(sums[k] for k in sums if not k[1] and k[2] == "n")
+    assert n_deep > 100 and sum(deep) / n_deep > sum(shallow) / n_shallow + 5
+
+
+@pytest.mark.slow
+def test_stage_actions_and_controls_match_the_ground_truth(generated, tmp_path):
+    """Per stage visit (the generator's stage_visits: its activities linked to the deal, the
+    exit criteria it recorded and the deal's outcome), fct_stage_actions exactly, for every
+    visit whose two ends the extracts show at their true time; per stage and exit month,
+    rpt_stage_controls' exits with and without the criteria and their wins; MetricFlow's share
+    and win rates of the exits."""
+    landing, con, _ = generated
+    truth = _truth(landing, "stage_visits")
+    exact = [r for r in truth if r["is_time_exact"] == "true"]
+    expected = {
+        (r["opportunity_id"], int(r["visit_number"])): (
+            r["pipeline_stage"],
+            int(r["activities"]),
+            int(r["criteria_met"]),
+            r["has_met_exit_criteria"] == "true",
+            r["outcome"],
+        )
+        for r in exact
+    }
+    ours = {
+        (opp, visit): rest
+        for opp, visit, *rest in con.execute(
+            "select crm_opportunity_id, visit_number, pipeline_stage, activities, criteria_met, "
+            "has_met_exit_criteria, opportunity_outcome from marts.fct_stage_actions"
+        ).fetchall()
+    }
+    assert set(ours) == {(r["opportunity_id"], int(r["visit_number"])) for r in truth}
+    assert len(exact) > 10_000 and len(truth) - len(exact) < 10
+    assert {key: tuple(ours[key]) for key in expected} == expected
+    assert sum(r["activities"] != "0" for r in exact) > 1_000
+    exits = Counter()
+    for r in truth:
+        if not r["exited_at"]:
+            continue
+        month = dt.datetime.fromisoformat(r["exited_at"]).date().replace(day=1)
+        met = r["has_met_exit_criteria"] == "true"
+        key = (r["pipeline_stage"], month)
+        exits[key + ("exits",)] += 1
+        exits[key + ("with",)] += met
+        exits[key + ("closed_with",)] += met and r["outcome"] != "open"
+        exits[key + ("won_with",)] += met and r["outcome"] == "won"
+        exits[key + ("closed_without",)] += not met and r["outcome"] != "open"
+        exits[key + ("won_without",)] += not met and r["outcome"] == "won"
+    reported = Counter()
+    names = ("exits", "with", "closed_with", "won_with", "closed_without", "won_without")
+    for stage, month, *counts in con.execute(
+        "select pipeline_stage, exit_month, stage_exits, exits_with_criteria, "
+        "closed_with_criteria, won_with_criteria, closed_without_criteria, won_without_criteria "
+        "from marts.rpt_stage_controls where owner_crm_user_id = 'all'"
+    ).fetchall():
+        for name, n in zip(names, counts, strict=True):
+            reported[(stage, month, name)] += n
+    assert +reported == +exits
+    total = {name: sum(n for k, n in exits.items() if k[2] == name) for name in names}
+    assert total["won_with"] / total["closed_with"] > total["won_without"] / total["closed_without"]
+    home = _warehouse_copy(con, tmp_path)
+    (row,) = mf_query(
+        PROJECT_ROOT / "dbt_project",
+        home,
+        "exit_criteria_share,win_rate_with_exit_criteria,win_rate_without_exit_criteria",
+        tmp_path,
+    )
+    assert (
+        round(float(row["exit_criteria_share"]), 6),
+        round(float(row["win_rate_with_exit_criteria"]), 6),
+        round(float(row["win_rate_without_exit_criteria"]), 6),
+    ) == (
+        round(total["with"] / total["exits"], 6),
+        round(total["won_with"] / total["closed_with"], 6),
+        round(total["won_without"] / total["closed_without"], 6),
+    )
 
 
 @pytest.mark.slow

@@ -87,14 +87,15 @@ create table marts.rpt_lead_funnel as select * from (values
 ) as t(created_month, owner_role, owner_crm_user_id, leads, converted_leads,
        handed_off_leads, won_leads);
 create table marts.rpt_period_end_wins as select * from (values
-    ('month', date '2025-12-01', 'all', 10, 4, 0.4, 0.2273, true),
-    ('month', date '2026-01-01', 'all', 8, 2, 0.25, 0.2273, true),
-    ('month', date '2026-01-01', 'U1', 8, 8, 1.0, 0.2273, true),
-    ('month', date '2026-02-01', 'all', 3, 3, 1.0, 0.25, false),
-    ('quarter', date '2025-10-01', 'all', 30, 6, 0.2, 0.0781, true),
-    ('quarter', date '2026-01-01', 'all', 11, 5, 0.4545, 0.0781, false)
+    ('month', date '2025-12-01', 'all', 10, 4, 0.4, 0.2273, true, 9.0, 3.0),
+    ('month', date '2026-01-01', 'all', 8, 2, 0.25, 0.2273, true, 12.3, 3.5),
+    ('month', date '2026-01-01', 'U1', 8, 8, 1.0, 0.2273, true, 1.0, null),
+    ('month', date '2026-02-01', 'all', 3, 3, 1.0, 0.25, false, 5.0, null),
+    ('quarter', date '2025-10-01', 'all', 30, 6, 0.2, 0.0781, true, null, 4.0),
+    ('quarter', date '2026-01-01', 'all', 11, 5, 0.4545, 0.0781, false, 8.0, 8.0)
 ) as t(period_grain, period_start, owner_crm_user_id, wins, period_end_wins,
-       period_end_share_by_count, share_without_pressure, is_complete);
+       period_end_share_by_count, share_without_pressure, is_complete,
+       period_end_discount_pct, other_discount_pct);
 create table marts.rpt_lost_requests_by_type as select * from (values
     ('quarter', date '2025-10-01', 'all', 'all', 9, true),
     ('quarter', date '2025-10-01', 'all', 'renewal', 6, true),
@@ -136,6 +137,13 @@ create table marts.dim_clients_history as select * from (values
     ('M', 1, timestamp '2025-06-01 10:00:00'),
     ('M', 2, timestamp '2025-12-01 10:00:00')
 ) as t(client_id, version_number, valid_from);
+create table marts.rpt_stage_controls as select * from (values
+    ('prospecting', 'all', date '2025-12-01', 4, 1, 1, 1, 2, 0),
+    ('prospecting', 'all', date '2026-01-01', 6, 4, 2, 1, 1, 1),
+    ('prospecting', 'U1', date '2026-01-01', 6, 4, 2, 1, 1, 1),
+    ('qualification', 'all', date '2026-01-01', 5, 0, 0, 0, 0, 0)
+) as t(pipeline_stage, owner_crm_user_id, exit_month, stage_exits, exits_with_criteria,
+       closed_with_criteria, won_with_criteria, closed_without_criteria, won_without_criteria);
 create table marts.rpt_cac_by_segment as select * from (values
     (date '2025-12-01', 'all', 'smb', 9, 999.00),
     (date '2026-01-01', 'all', 'all', 5, 320.00),
@@ -167,6 +175,7 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_nps_by_rep",
     "marts.fct_client_churns",
     "marts.dim_clients_history",
+    "marts.rpt_stage_controls",
 }
 
 
@@ -240,7 +249,8 @@ def test_period_end_wins_of_the_latest_whole_month_and_quarter(con):
     # February and Q1 2026 are not over: January 2026 and Q4 2025 are the latest whole ones
     assert (
         "Wins in the last five business days, month of 2026-01: 2 of 8 wins (25.0%; 22.7% "
-        "without pressure); quarter of 2025-10: 6 of 30 wins (20.0%; 7.8% without pressure) "
+        "without pressure; discount 12.3% against 3.5%); quarter of 2025-10: 6 of 30 wins "
+        "(20.0%; 7.8% without pressure; discount n/a against 4.0%) "
         "(marts.rpt_period_end_wins)"
     ) in _sales_lines(con, PRESENT)
 
@@ -315,3 +325,14 @@ def test_product_families_of_the_as_of_month_with_the_unmapped_apart():
         "requests, MRR 0 (marts.rpt_product_families)"
     )
     assert _product_line([]) is None
+
+
+def test_stage_controls_to_date_per_stage_in_pipeline_order(con):
+    # prospecting, company-wide (U1's row is not counted again): 5 of 10 exits with the
+    # criteria; with them 2 won of 3 closed, without them 1 of 3; qualification: no closed
+    # deal, so no rate (n/a), and it comes first
+    assert (
+        "Stage exits with the exit criteria met, to date: qualification 0.0% of 5 (win rate "
+        "n/a with, n/a without); prospecting 50.0% of 10 (win rate 66.7% with, 33.3% without) "
+        "(marts.rpt_stage_controls)"
+    ) in _sales_lines(con, PRESENT)

@@ -105,6 +105,7 @@ ERP = Source(
                 col("updated_at", "timestamp"),
                 # The ERP product quoted (docs/sources/plm.md).
                 col("product_id", optional=True),
+                col("discount_pct", "decimal", value_range=(0, 100), optional=True),
             ),
         ),
         Entity(

@@ -9,7 +9,9 @@ Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
 - events.csv: one-off events (schema drift, re-delivered file, unreadable file).
 - slipped_deals.csv, forecast_category_changes.csv, late_stage_surprises.csv,
   lead_funnel.csv, won_deals.csv, orphaned_accounts.csv, lost_requests.csv, breached_tickets.csv,
-  late_deliveries.csv: facts as of the last extract date, for the marts to reproduce.
+  late_deliveries.csv, stage_visits.csv, won_deal_discounts.csv: facts as of the last extract
+  date, for the marts to reproduce (stage_visits: generate/stage_actions.py;
+  won_deal_discounts: the won deals' discount and period end, generate/discounts.py).
 - subscription_months.csv, fx_effects.csv, acquisition.csv: the revenue truth (truth_revenue.py).
 - product_family_mrr.csv, product_requests.csv: the product truth (truth_products.py).
 - key_accounts.csv: the clients by true ARR and what the extracts show of them month by
@@ -242,9 +244,25 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
         "lost_requests": ["kind", "request_id", "raw_reason", "request_type", "lost_at"],
         "breached_tickets": ["ticket_id", "first_response_breached", "resolution_breached"],
         "late_deliveries": ["order_id", "days_late"],
+        "won_deal_discounts": ["opportunity_id", "closed_at", "period_end", "discount_pct"],
+        "stage_visits": [
+            "opportunity_id",
+            "visit_number",
+            "owner_id",
+            "pipeline_stage",
+            "entered_at",
+            "exited_at",
+            "is_time_exact",
+            "activities",
+            "criteria_required",
+            "criteria_met",
+            "has_met_exit_criteria",
+            "outcome",
+        ],
     }
+    facts_of = {**world.facts, "won_deal_discounts": world.facts.get("won_deals", [])}
     for name, columns in facts.items():
-        _write(folder / f"{name}.csv", columns, world.facts.get(name, []))
+        _write(folder / f"{name}.csv", columns, facts_of.get(name, []))
     months = subscription_months(world)
     _write(
         folder / "subscription_months.csv",

@@ -15,10 +15,12 @@ import zlib
 
 from salesdw.generate import randomness
 from salesdw.generate.clients import client_life, make_clients
+from salesdw.generate.discounts import assign_discounts
 from salesdw.generate.erp import assign_termination_reasons, erp_reference_data
 from salesdw.generate.model import World
 from salesdw.generate.products import assign_requested_products
 from salesdw.generate.staff import anchor_forecasts, make_forecasts, make_reps
+from salesdw.generate.stage_actions import link_stage_actions
 
 __all__ = ["World", "build_world"]
 
@@ -42,4 +44,6 @@ def build_world(
     assign_termination_reasons(
         world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"termination_reasons"))
     )
+    link_stage_actions(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"stage_actions")))
+    assign_discounts(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"discounts")))
     return world

@@ -208,6 +208,11 @@ def _n(value: object, pattern: str = ",.0f") -> str:
     return "n/a" if value is None else format(float(value), pattern)
 
 
+def _percent(value: object) -> str:
+    """A value already in percent (12.5 for 12.5%), or n/a."""
+    return "n/a" if value is None else f"{float(value):.1f}%"
+
+
 def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]:
     """The pipeline, forecast, lost-request, coverage and support headlines."""
     if not all(f"marts.{mart}" in present for mart in SALES_MARTS):
@@ -267,12 +272,25 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
         if periods:
             parts = [
                 f"{grain} of {start:%Y-%m}: {ends:,} of {wins:,} wins ({_n(share, '.1%')}; "
-                f"{_n(even, '.1%')} without pressure)"
-                for grain, start, wins, ends, share, even in periods
+                f"{_n(even, '.1%')} without pressure; discount {_percent(deep)} against "
+                f"{_percent(other)})"
+                for grain, start, wins, ends, share, even, deep, other in periods
             ]
             lines.append(
                 "Wins in the last five business days, "
                 f"{'; '.join(parts)} (marts.rpt_period_end_wins)"
+            )
+    if "marts.rpt_stage_controls" in present:
+        stages = con.execute(sql["stage_controls"]).fetchall()
+        if stages:
+            parts = [
+                f"{stage} {_n(share, '.1%')} of {exits:,} (win rate {_n(with_, '.1%')} with, "
+                f"{_n(without, '.1%')} without)"
+                for stage, exits, share, with_, without in stages
+            ]
+            lines.append(
+                "Stage exits with the exit criteria met, to date: "
+                f"{'; '.join(parts)} (marts.rpt_stage_controls)"
             )
     if "marts.rpt_forecast_category_paths" in present:
         moved, ups, downs, yo_yo, surprises, amount = con.execute(

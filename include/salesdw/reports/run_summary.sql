@@ -138,7 +138,7 @@ order by leads desc, owner_role;
 -- name: period_end_wins
 -- the latest whole month and the latest whole quarter, company-wide
 select period_grain, period_start, wins, period_end_wins, period_end_share_by_count,
-    share_without_pressure
+    share_without_pressure, period_end_discount_pct, other_discount_pct
 from marts.rpt_period_end_wins
 where owner_crm_user_id = 'all' and is_complete
 qualify row_number() over (partition by period_grain order by period_start desc) = 1
@@ -159,6 +159,21 @@ inner join latest on by_type.period_start = latest.period_start
 where by_type.period_grain = 'quarter' and by_type.request_kind = 'all'
     and by_type.request_type <> 'all'
 order by by_type.lost_requests desc, by_type.request_type;
+
+-- name: stage_controls
+-- every exit to date, company-wide, per stage in pipeline order; rates of closed deals only
+select
+    pipeline_stage,
+    sum(stage_exits) as stage_exits,
+    sum(exits_with_criteria) * 1.0 / sum(stage_exits) as criteria_met_share,
+    sum(won_with_criteria) * 1.0 / nullif(sum(closed_with_criteria), 0) as win_rate_with,
+    sum(won_without_criteria) * 1.0 / nullif(sum(closed_without_criteria), 0) as win_rate_without
+from marts.rpt_stage_controls
+where owner_crm_user_id = 'all'
+group by pipeline_stage
+order by case pipeline_stage
+    when 'qualification' then 1 when 'prospecting' then 2 when 'maturation' then 3
+    when 'project_building' then 4 else 5 end;
 
 -- name: lost_reasons
 with latest as (
