@@ -4,8 +4,10 @@
 
 For each data set the records go through the real normalisation (dbt model
 int_client_records_normalized, built on a throwaway warehouse) and then through three
-matchers: salesdw's (the packaged matching.yml, the same for every data set), plain exact
-matching on the normalised name, and Splink with a default, untuned setup. It prints
+matchers: salesdw's (the packaged matching.yml, the same for every data set), the same with
+Splink as its scorer (`scorer: splink`), plain exact matching on the normalised name, Splink
+alone configured like matching.yml, and Splink with a default, untuned setup
+(bench/splink_like.py). It prints
 pairwise precision, recall and F1 and the number of clusters against the true number.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -30,6 +33,7 @@ from salesdw.mdm.config import MatchConfig
 from salesdw.mdm.engine import FORCED, cluster
 from salesdw.mdm.evaluate import PairScores, pairwise_scores
 from salesdw.mdm.matcher import match
+from splink_like import splink_alone, splink_untuned
 
 REFERENCE = (
     Path(os.environ.get("SALESDW_SHARED_DIR") or PROJECT_ROOT.parent / "shared") / "reference-data"
@@ -281,11 +285,12 @@ def reference_warehouse(frame: pd.DataFrame, home: Path) -> Path:
 
 
 def score_salesdw(
-    warehouse: Path, truth: dict[str, str]
+    warehouse: Path, truth: dict[str, str], scorer: str = "salesdw"
 ) -> tuple[PairScores, float, dict[str, str]]:
+    config = dataclasses.replace(MatchConfig.load(), scorer=scorer)
     with duckdb.connect(str(warehouse)) as con:
         started = time.perf_counter()
-        match(con, "intermediate.int_client_records_normalized", MatchConfig.load())
+        match(con, "intermediate.int_client_records_normalized", config)
         elapsed = time.perf_counter() - started
         predicted = dict(con.execute("select record_key, cluster from m_assignments").fetchall())
     return pairwise_scores(predicted, truth), elapsed, predicted
@@ -303,43 +308,18 @@ def score_exact_names(warehouse: Path, truth: dict[str, str]) -> PairScores:
 
 
 def score_splink_default(warehouse: Path, truth: dict[str, str]) -> PairScores:
-    """Splink as a typical user sets it up: name, street, postcode, city and phone
-    comparisons, prefix blocking, EM training, the default 0.9 probability threshold."""
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    """Splink as a typical user sets it up (bench/splink_like.py, splink_untuned)."""
+    with duckdb.connect(str(warehouse)) as con:
+        predicted = splink_untuned(con, "intermediate.int_client_records_normalized")
+    return pairwise_scores(predicted, truth)
 
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        frame = con.execute(
-            "select record_key as unique_id, name_norm, street, postcode, city, phone "
-            "from intermediate.int_client_records_normalized"
-        ).df()
-    frame["name_prefix"] = frame["name_norm"].str[:4]
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        comparisons=[
-            cl.JaroWinklerAtThresholds("name_norm", [0.9, 0.7]),
-            cl.JaroWinklerAtThresholds("street", [0.9, 0.7]),
-            cl.ExactMatch("postcode"),
-            cl.ExactMatch("city"),
-            cl.ExactMatch("phone"),
-        ],
-        blocking_rules_to_generate_predictions=[
-            block_on("name_prefix"),
-            block_on("phone"),
-            block_on("street"),
-        ],
-    )
-    # Splink 5: the frame is registered with the backend first
-    linker = Linker(DuckDBAPI().register(frame), settings)
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
-    for rule in (block_on("name_prefix"), block_on("phone")):
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule)
-        except Exception as exc:  # noqa: BLE001 - a default setup that cannot train is a result
-            print(f"  splink EM on {rule} failed: {exc}", file=sys.stderr)
-    predictions = linker.inference.predict(threshold_match_probability=0.9)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.9)
-    predicted = dict(clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]].values)
+
+def score_splink_alone(warehouse: Path, truth: dict[str, str]) -> PairScores:
+    """Splink alone, configured like matching.yml (bench/splink_like.py, splink_alone)."""
+    with duckdb.connect(str(warehouse)) as con:
+        predicted = splink_alone(
+            con, "intermediate.int_client_records_normalized", MatchConfig.load()
+        )
     return pairwise_scores(predicted, truth)
 
 
@@ -394,6 +374,8 @@ def main(argv: list[str] | None = None) -> int:
                 "exact": score_exact_names(warehouse, truth),
             }
             if not args.skip_splink:
+                row["salesdw_splink"] = score_salesdw(warehouse, truth, scorer="splink")[0]
+                row["splink_alone"] = score_splink_alone(warehouse, truth)
                 row["splink"] = score_splink_default(warehouse, truth)
             if extra and extra[0]:
                 corrected = with_pairs(truth, extra[0])
@@ -422,7 +404,9 @@ def _record(path: Path, results: list[dict], argv: list[str]) -> None:
         unlisted = row.get("unlisted", 0)
         for label, key in (
             ("salesdw", "salesdw"),
+            ("salesdw, Splink scoring", "salesdw_splink"),
             ("exact normalised names", "exact"),
+            ("Splink alone, like matching.yml", "splink_alone"),
             ("Splink, untuned", "splink"),
             (f"salesdw, truth + {unlisted} unlisted matches", "salesdw_corrected"),
             (f"exact names, truth + {unlisted} unlisted matches", "exact_corrected"),
@@ -450,6 +434,8 @@ def _line(row: dict) -> str:
         f"exact names {fmt(row['exact'])}",
     ]
     if "splink" in row:
+        parts.append(f"salesdw with Splink scoring {fmt(row['salesdw_splink'])}")
+        parts.append(f"splink alone like matching.yml {fmt(row['splink_alone'])}")
         parts.append(f"splink default {fmt(row['splink'])}")
     if "salesdw_corrected" in row:
         parts.append(

@@ -1,6 +1,7 @@
 """Time a master-data run (matching, stable ids, state written) at 10k, 100k and 1M records.
 
-    python bench/dedup_speed.py --sizes 10000 100000 1000000 [--record docs/benchmarks.md]
+    python bench/dedup_speed.py --sizes 10000 100000 1000000 [--methods M ...]
+                                [--record docs/benchmarks.md]
 
 Records are synthetic *normalised* client records (the matcher's input, the columns of
 intermediate.int_client_records_normalized), written straight into a fresh DuckDB file: this
@@ -9,10 +10,18 @@ support; names are two or three words from a 20,000-word vocabulary drawn with a
 skew (so common words make large blocks, as real names do), some records carry a typo, a
 SIREN, a corporate domain, a phone, a street and postcode, as in the generated sample.
 
-Each size runs `salesdw.mdm.run.run_master_data` in a fresh process, so the peak RSS is that
-run's own; the figure includes DuckDB's memory. DuckDB's memory_limit stays at its default
-(80% of RAM). Pairwise precision and recall against the synthetic truth are printed too, as a
-sanity check that the work done is real.
+Four methods run on the same records, each in a fresh process on its own copy, so each peak
+RSS is that run's own (DuckDB's memory included; its memory_limit stays at its default, 80% of
+RAM), and the last column gives each one's time over salesdw's, measured in the same run:
+
+- salesdw: `salesdw.mdm.run.run_master_data` (matching, stable ids, state written) with the
+  packaged matching.yml;
+- salesdw, Splink scoring: the same with `scorer: splink` (Splink scores salesdw's pairs);
+- Splink alone, like matching.yml: the same comparisons, weights and blocking keys (less the
+  one that needs a cap), Splink's blocking and clustering (bench/splink_like.py);
+- Splink, untuned: the typical setup of bench/dedup_accuracy.py (EM training).
+
+Pairwise precision and recall against the synthetic truth show that the work done is real.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -124,21 +134,75 @@ def prepare(path: Path, n_records: int) -> list[int]:
     return truth
 
 
-CHILD = r"""
-import json, resource, sys, time
-from salesdw.mdm.run import run_master_data
-began = time.perf_counter()
-result = run_master_data(sys.argv[1])
-seconds = time.perf_counter() - began
-print(json.dumps({
-    "seconds": seconds,
-    "records": result.match.records,
-    "pairs": result.match.candidate_pairs,
-    "skipped_blocks": result.match.skipped_blocks,
-    "clients": result.ids.clients,
-    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-}))
-"""
+# the methods timed on the same records, each in a fresh process on its own copy of them
+METHODS = {
+    "salesdw": "salesdw (matching.yml)",
+    "salesdw_splink": "salesdw, Splink scoring",
+    "splink_alone": "Splink alone, like matching.yml",
+    "splink_untuned": "Splink, untuned",
+}
+RELATION = "intermediate.int_client_records_normalized"
+
+
+def child(method: str, path: str) -> None:
+    """One method on the records at `path`: prints its figures as one JSON line and leaves
+    each record's cluster in bench_clusters (salesdw: mdm.record_clients)."""
+    import os
+    import resource
+
+    import duckdb
+
+    from salesdw.mdm.config import MatchConfig
+
+    began = time.perf_counter()
+    figures: dict = {}
+    if method in ("salesdw", "salesdw_splink"):
+        from salesdw.mdm.run import run_master_data
+
+        if method == "salesdw_splink":
+            yml = Path(path).with_suffix(".matching.yml")
+            text = MatchConfig.load().source
+            yml.write_text(
+                Path(text)
+                .read_text(encoding="utf-8")
+                .replace("\nscorer: salesdw\n", "\nscorer: splink\n"),
+                encoding="utf-8",
+            )
+            os.environ["SALESDW_MATCHING_CONFIG"] = str(yml)
+            assert MatchConfig.load().scorer == "splink"
+        result = run_master_data(path)
+        figures.update(
+            pairs=result.match.candidate_pairs,
+            skipped_blocks=result.match.skipped_blocks,
+            clients=result.ids.clients,
+        )
+        seconds = time.perf_counter() - began
+        with duckdb.connect(path) as con:
+            con.execute(
+                "create table bench_clusters as select record_key, client_id as cluster "
+                "from mdm.record_clients"
+            )
+    else:
+        import pandas as pd
+
+        from splink_like import splink_alone, splink_untuned
+
+        with duckdb.connect(path) as con:
+            if method == "splink_alone":
+                clusters = splink_alone(con, RELATION, MatchConfig.load())
+            else:
+                clusters = splink_untuned(con, RELATION)
+            seconds = time.perf_counter() - began
+            con.register(
+                "clusters_frame",
+                pd.DataFrame(list(clusters.items()), columns=["record_key", "cluster"]),
+            )
+            con.execute("create table bench_clusters as select * from clusters_frame")
+        figures.update(pairs=None, skipped_blocks=None, clients=len(set(clusters.values())))
+    figures.update(
+        seconds=seconds, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    )
+    print(json.dumps(figures))
 
 
 def score(path: Path, truth: list[int]) -> tuple[float, float]:
@@ -148,53 +212,72 @@ def score(path: Path, truth: list[int]) -> tuple[float, float]:
     from salesdw.mdm.evaluate import pairwise_scores
 
     with duckdb.connect(str(path), read_only=True) as con:
-        keys = [
-            r[0]
-            for r in con.execute(
-                "select record_key from intermediate.int_client_records_normalized"
-            ).fetchall()
-        ]
-        found = dict(con.execute("select record_key, client_id from mdm.record_clients").fetchall())
+        keys = [r[0] for r in con.execute(f"select record_key from {RELATION}").fetchall()]
+        found = dict(con.execute("select record_key, cluster from bench_clusters").fetchall())
     true = pd.Series([str(t) for t in truth], index=keys)
-    predicted = pd.Series([found[k] for k in keys], index=keys)
+    predicted = pd.Series([str(found[k]) for k in keys], index=keys)
     s = pairwise_scores(predicted.to_dict(), true.to_dict())
     return s.precision, s.recall
 
 
-def run_size(n_records: int) -> dict:
+def run_size(n_records: int, methods: list[str]) -> list[dict]:
+    out = []
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.duckdb"
-        truth = prepare(path, n_records)
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD, str(path)], check=True, capture_output=True, text=True
-        )
-        figures = json.loads([line for line in out.stdout.splitlines() if line.startswith("{")][-1])
-        figures["true_clients"] = len(set(truth))
-        figures["precision"], figures["recall"] = score(path, truth)
-    return figures
+        prepared = Path(tmp) / "prepared.duckdb"
+        truth = prepare(prepared, n_records)
+        for method in methods:
+            path = Path(tmp) / f"{method}.duckdb"
+            shutil.copyfile(prepared, path)
+            run = subprocess.run(
+                [sys.executable, __file__, "--child", method, str(path)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            figures = json.loads(
+                [line for line in run.stdout.splitlines() if line.startswith("{")][-1]
+            )
+            figures.update(method=method, records=len(truth), true_clients=len(set(truth)))
+            figures["precision"], figures["recall"] = score(path, truth)
+            path.unlink()
+            base = next((r["seconds"] for r in [*out, figures] if r["method"] == "salesdw"), None)
+            figures["ratio"] = f"{figures['seconds'] / base:.2f}" if base else "n/a"
+            print(_line(figures), flush=True)
+            out.append(figures)
+    return out
+
+
+def _line(r: dict) -> str:
+    def count(value) -> str:
+        return "n/a" if value is None else f"{value:,}"
+
+    return (
+        f"| {r['records']:,} | {METHODS[r['method']]} | {r['seconds']:.1f} | "
+        f"{r['records'] / r['seconds']:,.0f} | {r['peak_mb']:,.0f} | {count(r['pairs'])} | "
+        f"{count(r['skipped_blocks'])} | {r['clients']:,} / {r['true_clients']:,} | "
+        f"{r['precision']:.4f} | {r['recall']:.4f} | {r['ratio']} |"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS))
     parser.add_argument("--record", type=Path, help="append the figures to this markdown file")
+    parser.add_argument("--child", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
     lines = []
     for size in args.sizes:
-        r = run_size(size)
-        line = (
-            f"| {r['records']:,} | {r['seconds']:.1f} | {r['records'] / r['seconds']:,.0f} | "
-            f"{r['peak_mb']:,.0f} | {r['pairs']:,} | {r['skipped_blocks']:,} | "
-            f"{r['clients']:,} / {r['true_clients']:,} | {r['precision']:.4f} | "
-            f"{r['recall']:.4f} |"
-        )
-        print(line, flush=True)
-        lines.append(line)
+        lines += [_line(r) for r in run_size(size, args.methods)]
     if args.record:
         record(
             args.record,
             [
                 "records",
+                "method",
                 "seconds",
                 "records/s",
                 "peak RSS MB",
@@ -203,6 +286,7 @@ def main() -> None:
                 "clients found / true",
                 "pairwise precision",
                 "pairwise recall",
+                "seconds / salesdw's",
             ],
             lines,
         )

@@ -219,6 +219,13 @@
 {%- endmacro %}
 
 
+{# The postcode a record is compared and published with: a French one padded to five
+   digits, any other its digits. #}
+{% macro postcode_normalized(column) -%}
+    coalesce({{ postcode_fr(column) }}, nullif({{ digits_only(column) }}, ''))
+{%- endmacro %}
+
+
 {# City for comparison: lower case, no accents, no CEDEX, no arrondissement number,
    "st"/"ste" read as "saint"/"sainte", hyphens as spaces. "PARIS CEDEX 08" -> "paris",
    "St-Étienne" -> "saint etienne". #}

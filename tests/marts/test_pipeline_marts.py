@@ -33,6 +33,7 @@ from tests.marts.metricflow import mf_query
 
 SHARED = Path(os.environ.get("SALESDW_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
 MAVEN = SHARED / "reference-data" / "maven_crm_sales_opportunities"
+CENT = Decimal("0.01")
 
 
 # --- the mapping tests -------------------------------------------------------------------
@@ -713,6 +714,117 @@ def test_key_accounts_match_the_ground_truth(generated, tmp_path):
     } == +per_month
 
 
+def test_period_end_discounts_match_the_ground_truth(generated):
+    """The generator's won deals with their discount (won_deal_discounts): the deals it gave
+    a period-end discount are those won in the last five business days (the calendar walked
+    here), and per month the mart's mean discount of the period-end wins and of the others is
+    the truth's, rounded half up to the column's two decimals; period-end wins are discounted
+    deeper."""
+    landing, con, _ = generated
+    truth = _truth(landing, "won_deal_discounts")
+    sums = Counter()
+    for r in truth:
+        day = dt.datetime.fromisoformat(r["closed_at"]).date()
+        at_end = _last_five_business_days(day, "month")
+        assert (r["period_end"] != "none") == at_end
+        assert (r["period_end"] == "quarter") == _last_five_business_days(day, "quarter")
+        key = (day.replace(day=1), at_end)
+        sums[key + ("n",)] += 1
+        sums[key + ("pct",)] += Decimal(r["discount_pct"])
+    means = {
+        (month, at_end): (sums[(month, at_end, "pct")] / n).quantize(CENT, ROUND_HALF_UP)
+        for (month, at_end, kind), n in sums.items()
+        if kind == "n"
+    }
+    rows = con.execute(
+        "select period_start, period_end_discount_pct, other_discount_pct "
+        "from marts.rpt_period_end_wins where period_grain = 'month' and owner_crm_user_id = 'all'"
+    ).fetchall()
+    ours = {}
+    for month, at_end, other in rows:
+        ours.update({(month, True): at_end, (month, False): other})
+    assert {k: v for k, v in ours.items() if v is not None} == means
+    deep = [sums[k] for k in sums if k[1] and k[2] == "pct"]
+    shallow = [sums[k] for k in sums if not k[1] and k[2] == "pct"]
+    n_deep = sum(sums[k] for k in sums if k[1] and k[2] == "n")
+    n_shallow = sum(sums[k] for k in sums if not k[1] and k[2] == "n")
+    assert n_deep > 100 and sum(deep) / n_deep > sum(shallow) / n_shallow + 5
+
+
+@pytest.mark.slow
+def test_stage_actions_and_controls_match_the_ground_truth(generated, tmp_path):
+    """Per stage visit (the generator's stage_visits: its activities linked to the deal, the
+    exit criteria it recorded and the deal's outcome), fct_stage_actions exactly, for every
+    visit whose two ends the extracts show at their true time; per stage and exit month,
+    rpt_stage_controls' exits with and without the criteria and their wins; MetricFlow's share
+    and win rates of the exits."""
+    landing, con, _ = generated
+    truth = _truth(landing, "stage_visits")
+    exact = [r for r in truth if r["is_time_exact"] == "true"]
+    expected = {
+        (r["opportunity_id"], int(r["visit_number"])): (
+            r["pipeline_stage"],
+            int(r["activities"]),
+            int(r["criteria_met"]),
+            r["has_met_exit_criteria"] == "true",
+            r["outcome"],
+        )
+        for r in exact
+    }
+    ours = {
+        (opp, visit): rest
+        for opp, visit, *rest in con.execute(
+            "select crm_opportunity_id, visit_number, pipeline_stage, activities, criteria_met, "
+            "has_met_exit_criteria, opportunity_outcome from marts.fct_stage_actions"
+        ).fetchall()
+    }
+    assert set(ours) == {(r["opportunity_id"], int(r["visit_number"])) for r in truth}
+    assert len(exact) > 10_000 and len(truth) - len(exact) < 10
+    assert {key: tuple(ours[key]) for key in expected} == expected
+    assert sum(r["activities"] != "0" for r in exact) > 1_000
+    exits = Counter()
+    for r in truth:
+        if not r["exited_at"]:
+            continue
+        month = dt.datetime.fromisoformat(r["exited_at"]).date().replace(day=1)
+        met = r["has_met_exit_criteria"] == "true"
+        key = (r["pipeline_stage"], month)
+        exits[key + ("exits",)] += 1
+        exits[key + ("with",)] += met
+        exits[key + ("closed_with",)] += met and r["outcome"] != "open"
+        exits[key + ("won_with",)] += met and r["outcome"] == "won"
+        exits[key + ("closed_without",)] += not met and r["outcome"] != "open"
+        exits[key + ("won_without",)] += not met and r["outcome"] == "won"
+    reported = Counter()
+    names = ("exits", "with", "closed_with", "won_with", "closed_without", "won_without")
+    for stage, month, *counts in con.execute(
+        "select pipeline_stage, exit_month, stage_exits, exits_with_criteria, "
+        "closed_with_criteria, won_with_criteria, closed_without_criteria, won_without_criteria "
+        "from marts.rpt_stage_controls where owner_crm_user_id = 'all'"
+    ).fetchall():
+        for name, n in zip(names, counts, strict=True):
+            reported[(stage, month, name)] += n
+    assert +reported == +exits
+    total = {name: sum(n for k, n in exits.items() if k[2] == name) for name in names}
+    assert total["won_with"] / total["closed_with"] > total["won_without"] / total["closed_without"]
+    home = _warehouse_copy(con, tmp_path)
+    (row,) = mf_query(
+        PROJECT_ROOT / "dbt_project",
+        home,
+        "exit_criteria_share,win_rate_with_exit_criteria,win_rate_without_exit_criteria",
+        tmp_path,
+    )
+    assert (
+        round(float(row["exit_criteria_share"]), 6),
+        round(float(row["win_rate_with_exit_criteria"]), 6),
+        round(float(row["win_rate_without_exit_criteria"]), 6),
+    ) == (
+        round(total["with"] / total["exits"], 6),
+        round(total["won_with"] / total["closed_with"], 6),
+        round(total["won_without"] / total["closed_without"], 6),
+    )
+
+
 @pytest.mark.slow
 def test_invariants_on_generated_data(generated):
     _, con, _ = generated
@@ -851,3 +963,224 @@ def test_quota_attainment_holds_together_and_metricflow_reads_it(generated, tmp_
     home = _warehouse_copy(con, tmp_path)
     (row,) = mf_query(PROJECT_ROOT / "dbt_project", home, "quota_attainment", tmp_path)
     assert round(float(row["quota_attainment"]), 6) == round(float(won) / float(quota), 6)
+
+
+# --- what clients say ----------------------------------------------------------------------
+
+
+def _single_true_clients(landing: Path, con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Master clients whose records are all, and only, one true client's (the master data got
+    them right), each with that true client, so that what the marts say of the master client
+    is what the truth says of the true one."""
+    true_of = {
+        (r["source_system"], r["source_entity"], r["source_id"]): r["true_client_id"]
+        for r in _truth(landing, "source_records")
+    }
+    members, masters = defaultdict(set), defaultdict(set)
+    for client_id, system, entity, source_id in con.execute(
+        "select client_id, source_system, source_entity, source_id from marts.map_client_source_ids"
+    ).fetchall():
+        true_client = true_of.get((system, entity, source_id))
+        members[client_id].add(true_client)
+        masters[true_client].add(client_id)
+    return {
+        client_id: next(iter(true_clients))
+        for client_id, true_clients in members.items()
+        if len(true_clients) == 1
+        and None not in true_clients
+        and len(masters[next(iter(true_clients))]) == 1
+    }
+
+
+def _counted_in_nps(responses: list[dict]) -> set[str]:
+    """The responses NPS counts: a contact's (e-mail at one organisation) latest of a month."""
+    latest: dict[tuple, dict] = {}
+    for r in responses:
+        key = (r["responded_at"][:7], r["respondent_email"].lower(), r["organization_id"])
+        if key not in latest or (r["responded_at"], r["response_id"]) > (
+            latest[key]["responded_at"],
+            latest[key]["response_id"],
+        ):
+            latest[key] = r
+    return {r["response_id"] for r in latest.values()}
+
+
+def _nps_group(score: int) -> str:
+    return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+
+
+@pytest.mark.slow
+def test_survey_responses_owners_and_support_failures_match_the_ground_truth(generated):
+    """Every survey response of the truth is in fct_survey_responses, NPS counting the
+    contact's latest of each month; for the responses of a master client that is exactly one
+    true client, the owning rep and whether a missed SLA target came in the 30 days before
+    equal the truth's. Per month, the NPS marts' `all` rows count what the truth counts."""
+    landing, con, _ = generated
+    truth = {r["response_id"]: r for r in _truth(landing, "survey_responses")}
+    counted = _counted_in_nps(list(truth.values()))
+    ours = {
+        row[0]: row[1:]
+        for row in con.execute(
+            "select support_response_id, client_id, owner_crm_user_id, is_counted_in_nps, "
+            "follows_support_failure from marts.fct_survey_responses"
+        ).fetchall()
+    }
+    assert ours.keys() == truth.keys()
+    assert {rid for rid, row in ours.items() if row[2]} == counted
+    single = _single_true_clients(landing, con)
+    checked = {rid: row for rid, row in ours.items() if row[0] in single}
+    assert len(checked) > 0.9 * len(truth)
+    assert {rid: (row[1] or "", row[3]) for rid, row in checked.items()} == {
+        rid: (truth[rid]["owner_id"], truth[rid]["follows_support_failure"] == "true")
+        for rid in checked
+    }
+    after = sum(truth[rid]["follows_support_failure"] == "true" for rid in checked)
+    assert after > 50
+    expected = Counter()
+    for rid in counted:
+        month = dt.date.fromisoformat(truth[rid]["responded_at"][:7] + "-01")
+        expected[(month, _nps_group(int(truth[rid]["score"])))] += 1
+    for mart, column in (
+        ("rpt_nps_by_rep", "owner_crm_user_id"),
+        ("rpt_nps_after_support_failure", "support_experience"),
+    ):
+        reported = Counter()
+        for month, promoters, passives, detractors in con.execute(
+            f"select month, promoters, passives, detractors from marts.{mart} "
+            f"where {column} = 'all'"
+        ).fetchall():
+            reported.update(
+                {(month, "promoter"): promoters, (month, "passive"): passives}
+                | {(month, "detractor"): detractors}
+            )
+        assert +reported == +expected, mart
+
+
+@pytest.mark.slow
+def test_metricflow_nps_churns_and_golden_record_changes(generated, tmp_path):
+    """MetricFlow's NPS by owning rep and by support experience over every month is the
+    truth's (its counted responses, 100 x (promoters - detractors) / responses by hand); per
+    support experience, the mart's counts put through the same formula; its churns and
+    golden-record changes are the marts' rows."""
+    landing, con, _ = generated
+    truth = _truth(landing, "survey_responses")
+    counted = _counted_in_nps(truth)
+    groups = Counter(_nps_group(int(r["score"])) for r in truth if r["response_id"] in counted)
+    home = _warehouse_copy(con, tmp_path)
+    (row,) = mf_query(
+        PROJECT_ROOT / "dbt_project",
+        home,
+        "nps_by_rep,nps_by_support_experience,client_churns,golden_record_changes",
+        tmp_path,
+    )
+    nps = 100.0 * (groups["promoter"] - groups["detractor"]) / sum(groups.values())
+    assert round(float(row["nps_by_rep"]), 6) == round(nps, 6)
+    assert round(float(row["nps_by_support_experience"]), 6) == round(nps, 6)
+    [(churns,)] = con.execute("select count(*) from marts.fct_client_churns").fetchall()
+    [(changes,)] = con.execute(
+        "select count(*) from marts.dim_clients_history where version_number > 1"
+    ).fetchall()
+    assert (int(float(row["client_churns"])), int(float(row["golden_record_changes"]))) == (
+        churns,
+        changes,
+    )
+    by_experience = {
+        r["nps_month_experience__support_experience"]: round(
+            float(r["nps_by_support_experience"]), 6
+        )
+        for r in mf_query(
+            PROJECT_ROOT / "dbt_project",
+            home,
+            "nps_by_support_experience",
+            tmp_path / "by_experience",
+            group_by="nps_month_experience__support_experience",
+        )
+        # the `all` rows weigh nothing: MetricFlow's group of them is 0 / 0
+        if r["nps_month_experience__support_experience"] != "all"
+    }
+    assert by_experience == {
+        experience: round(100.0 * (p - d) / n, 6)
+        for experience, p, d, n in con.execute(
+            "select support_experience, sum(promoters), sum(detractors), sum(responses) "
+            "from marts.rpt_nps_after_support_failure where support_experience <> 'all' "
+            "group by all"
+        ).fetchall()
+    }
+
+
+@pytest.mark.slow
+def test_exit_reasons_of_churned_clients_match_the_ground_truth(generated):
+    """For the master clients that are exactly one true client, every churn up to the as-of
+    month, with the termination reason the ERP holds for it, and no other; the reasons group
+    through the seed (an empty one is not_given)."""
+    landing, con, _ = generated
+    single = _single_true_clients(landing, con)
+    ours = {
+        (single[client_id], month.isoformat(), reason or "")
+        for client_id, month, reason in con.execute(
+            "select client_id, churn_month, exit_reason from marts.fct_client_churns"
+        ).fetchall()
+        if client_id in single
+    }
+    kept = set(single.values())
+    truth = {
+        (r["true_client_id"], r["churn_month"], r["termination_reason"])
+        for r in _truth(landing, "exit_reasons")
+        if r["true_client_id"] in kept
+    }
+    assert len(truth) > 100 and ours == truth
+    groups = dict(
+        con.execute("select raw_reason, exit_reason_group from seeds.exit_reasons").fetchall()
+    )
+    expected = Counter(groups[reason] if reason else "not_given" for *_, reason in truth)
+    reported = Counter(
+        dict(
+            con.execute(
+                "select exit_reason_group, count(*) from marts.fct_client_churns "
+                f"where client_id in ({', '.join('?' * len(single))}) group by all",
+                list(single),
+            ).fetchall()
+        )
+    )
+    assert reported == expected
+
+
+@pytest.mark.slow
+def test_the_golden_record_history_ends_in_dim_clients_and_shows_reassignments(generated):
+    """Each client's current row of dim_clients_history is its dim_clients row, attribute by
+    attribute, and it has exactly one; for the master clients that are exactly one true
+    client with one CRM account, the owner changes the history shows are the truth's
+    reassignments during the window (orphaned_accounts.csv), at the moment they happened."""
+    landing, con, _ = generated
+    columns = (
+        "client_id, legal_name, billing_street, billing_postal_code, billing_city, "
+        "billing_country, segment, owner_crm_user_id"
+    )
+    current = con.execute(
+        f"select {columns} from marts.dim_clients_history where is_current"
+    ).fetchall()
+    clients = con.execute(f"select {columns} from marts.dim_clients").fetchall()
+    assert len(current) == len(clients) > 1000 and set(current) == set(clients)
+    single = _single_true_clients(landing, con)
+    accounts = defaultdict(list)
+    for client_id, account_id in con.execute(
+        "select client_id, source_id from marts.map_client_source_ids "
+        "where source_system = 'crm' and source_entity = 'accounts'"
+    ).fetchall():
+        accounts[client_id].append(account_id)
+    account_of = {c: a[0] for c, a in accounts.items() if c in single and len(a) == 1}
+    ours = {
+        (account_of[client_id], previous, valid_from.isoformat())
+        for client_id, valid_from, owner, previous in con.execute(
+            "select client_id, valid_from, owner_crm_user_id, lag(owner_crm_user_id) over "
+            "(partition by client_id order by valid_from) from marts.dim_clients_history"
+        ).fetchall()
+        if client_id in account_of and previous is not None and owner not in (None, previous)
+    }
+    kept = set(account_of.values())
+    truth = {
+        (r["account_id"], r["departed_owner_id"], r["reassigned_at"])
+        for r in _truth(landing, "orphaned_accounts")
+        if r["reassigned_at"] and r["account_id"] in kept
+    }
+    assert len(truth) >= 1 and ours == truth

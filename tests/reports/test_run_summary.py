@@ -87,14 +87,15 @@ create table marts.rpt_lead_funnel as select * from (values
 ) as t(created_month, owner_role, owner_crm_user_id, leads, converted_leads,
        handed_off_leads, won_leads);
 create table marts.rpt_period_end_wins as select * from (values
-    ('month', date '2025-12-01', 'all', 10, 4, 0.4, 0.2273, true),
-    ('month', date '2026-01-01', 'all', 8, 2, 0.25, 0.2273, true),
-    ('month', date '2026-01-01', 'U1', 8, 8, 1.0, 0.2273, true),
-    ('month', date '2026-02-01', 'all', 3, 3, 1.0, 0.25, false),
-    ('quarter', date '2025-10-01', 'all', 30, 6, 0.2, 0.0781, true),
-    ('quarter', date '2026-01-01', 'all', 11, 5, 0.4545, 0.0781, false)
+    ('month', date '2025-12-01', 'all', 10, 4, 0.4, 0.2273, true, 9.0, 3.0),
+    ('month', date '2026-01-01', 'all', 8, 2, 0.25, 0.2273, true, 12.3, 3.5),
+    ('month', date '2026-01-01', 'U1', 8, 8, 1.0, 0.2273, true, 1.0, null),
+    ('month', date '2026-02-01', 'all', 3, 3, 1.0, 0.25, false, 5.0, null),
+    ('quarter', date '2025-10-01', 'all', 30, 6, 0.2, 0.0781, true, null, 4.0),
+    ('quarter', date '2026-01-01', 'all', 11, 5, 0.4545, 0.0781, false, 8.0, 8.0)
 ) as t(period_grain, period_start, owner_crm_user_id, wins, period_end_wins,
-       period_end_share_by_count, share_without_pressure, is_complete);
+       period_end_share_by_count, share_without_pressure, is_complete,
+       period_end_discount_pct, other_discount_pct);
 create table marts.rpt_lost_requests_by_type as select * from (values
     ('quarter', date '2025-10-01', 'all', 'all', 9, true),
     ('quarter', date '2025-10-01', 'all', 'renewal', 6, true),
@@ -104,6 +105,45 @@ create table marts.rpt_lost_requests_by_type as select * from (values
     ('quarter', date '2026-01-01', 'all', 'services', 2, false),
     ('month', date '2025-12-01', 'all', 'renewal', 4, true)
 ) as t(period_grain, period_start, request_kind, request_type, lost_requests, is_complete);
+create table marts.rpt_nps_after_support_failure as select * from (values
+    (date '2025-01-01', 'no_failure', 5, 0, 0, 5),
+    (date '2025-02-01', 'after_failure', 4, 1, 1, 2),
+    (date '2025-06-01', 'no_failure', 20, 10, 6, 4),
+    (date '2026-01-01', 'after_failure', 6, 2, 1, 3),
+    (date '2026-01-01', 'no_failure', 10, 5, 3, 2),
+    (date '2026-01-01', 'all', 16, 7, 4, 5)
+) as t(month, support_experience, responses, promoters, passives, detractors);
+create table marts.rpt_nps_by_rep as select * from (values
+    (date '2025-01-01', 'R3', 5, 5, 0, 0),
+    (date '2025-03-01', 'R1', 4, 1, 1, 2),
+    (date '2026-01-01', 'R1', 8, 2, 2, 4),
+    (date '2026-01-01', 'R2', 10, 8, 2, 0),
+    (date '2026-01-01', 'R3', 9, 9, 0, 0),
+    (date '2026-01-01', 'unowned', 20, 20, 0, 0),
+    (date '2026-01-01', 'all', 51, 40, 4, 7)
+) as t(month, owner_crm_user_id, responses, promoters, passives, detractors);
+create table marts.fct_client_churns as select * from (values
+    ('A', date '2025-01-01', 'price'),
+    ('B', date '2025-02-01', 'competition'),
+    ('C', date '2025-07-01', 'price'),
+    ('D', date '2026-01-01', 'price'),
+    ('E', date '2026-01-01', 'not_given')
+) as t(client_id, churn_month, exit_reason_group);
+create table marts.dim_clients_history as select * from (values
+    ('K', 1, timestamp '2025-01-01 10:00:00'),
+    ('K', 2, timestamp '2026-01-14 09:00:00'),
+    ('K', 3, timestamp '2026-01-14 17:00:00'),
+    ('L', 1, timestamp '2026-01-14 08:00:00'),
+    ('M', 1, timestamp '2025-06-01 10:00:00'),
+    ('M', 2, timestamp '2025-12-01 10:00:00')
+) as t(client_id, version_number, valid_from);
+create table marts.rpt_stage_controls as select * from (values
+    ('prospecting', 'all', date '2025-12-01', 4, 1, 1, 1, 2, 0),
+    ('prospecting', 'all', date '2026-01-01', 6, 4, 2, 1, 1, 1),
+    ('prospecting', 'U1', date '2026-01-01', 6, 4, 2, 1, 1, 1),
+    ('qualification', 'all', date '2026-01-01', 5, 0, 0, 0, 0, 0)
+) as t(pipeline_stage, owner_crm_user_id, exit_month, stage_exits, exits_with_criteria,
+       closed_with_criteria, won_with_criteria, closed_without_criteria, won_without_criteria);
 create table marts.fct_lost_requests as select * from (values
     (date '2025-12-01', true, true, true, 'web'),
     (date '2026-01-01', true, true, false, 'web'),
@@ -164,6 +204,11 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_lead_funnel",
     "marts.rpt_period_end_wins",
     "marts.rpt_lost_requests_by_type",
+    "marts.rpt_nps_after_support_failure",
+    "marts.rpt_nps_by_rep",
+    "marts.fct_client_churns",
+    "marts.dim_clients_history",
+    "marts.rpt_stage_controls",
     "marts.fct_lost_requests",
     "marts.rpt_qualification_quality",
     "marts.rpt_lost_requests_significant",
@@ -240,7 +285,8 @@ def test_period_end_wins_of_the_latest_whole_month_and_quarter(con):
     # February and Q1 2026 are not over: January 2026 and Q4 2025 are the latest whole ones
     assert (
         "Wins in the last five business days, month of 2026-01: 2 of 8 wins (25.0%; 22.7% "
-        "without pressure); quarter of 2025-10: 6 of 30 wins (20.0%; 7.8% without pressure) "
+        "without pressure; discount 12.3% against 3.5%); quarter of 2025-10: 6 of 30 wins "
+        "(20.0%; 7.8% without pressure; discount n/a against 4.0%) "
         "(marts.rpt_period_end_wins)"
     ) in _sales_lines(con, PRESENT)
 
@@ -250,6 +296,34 @@ def test_lost_requests_by_type_of_the_latest_whole_quarter(con):
     assert (
         "Lost requests by type of request 2025-Q4: renewal 6, new_client 3 "
         "(marts.rpt_lost_requests_by_type)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_nps_after_a_support_failure_and_by_rep_over_12_months(con):
+    # Feb 2025 to Jan 2026: after a failure 4 + 6 responses, 100 x (3 - 5) / 10 = -20.0;
+    # without 20 + 10, 100 x (15 - 6) / 30 = 30.0 (Jan 2025 is 13 months back). R1 12
+    # responses, 100 x (3 - 6) / 12 = -25.0; R2 80.0; R3 has 9 in the window: left out
+    assert (
+        "NPS, 12 months to 2026-01: after a support failure -20.0 (10 responses), without "
+        "30.0 (30 responses); by owning rep from -25.0 (R1) to 80.0 (R2), 2 reps with 10+ "
+        "responses (marts.rpt_nps_after_support_failure, rpt_nps_by_rep)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_exit_reasons_of_the_churns_of_12_months(con):
+    # Feb 2025 to Jan 2026: B, C, D, E (A churned 13 months back); price 2, then by name
+    assert (
+        "Exit reasons, churns of the 12 months to 2026-01: 4 (price 2, competition 1, "
+        "not_given 1) (marts.fct_client_churns)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_golden_record_history_with_the_changes_of_the_latest_day(con):
+    # 3 clients, 6 versions, 3 of them changes (version > 1); on Jan 14 K's two (L's first
+    # version is its start, not a change)
+    assert (
+        "Golden record history: 3 clients, 6 versions, 3 changes of name, address, segment "
+        "or owner (2 on 2026-01-14) (marts.dim_clients_history)"
     ) in _sales_lines(con, PRESENT)
 
 
@@ -312,3 +386,14 @@ def test_product_families_of_the_as_of_month_with_the_unmapped_apart():
         "requests, MRR 0 (marts.rpt_product_families)"
     )
     assert _product_line([]) is None
+
+
+def test_stage_controls_to_date_per_stage_in_pipeline_order(con):
+    # prospecting, company-wide (U1's row is not counted again): 5 of 10 exits with the
+    # criteria; with them 2 won of 3 closed, without them 1 of 3; qualification: no closed
+    # deal, so no rate (n/a), and it comes first
+    assert (
+        "Stage exits with the exit criteria met, to date: qualification 0.0% of 5 (win rate "
+        "n/a with, n/a without); prospecting 50.0% of 10 (win rate 66.7% with, 33.3% without) "
+        "(marts.rpt_stage_controls)"
+    ) in _sales_lines(con, PRESENT)

@@ -106,6 +106,16 @@ CRM = Source(
                 # The product the deal asks for, as the CRM names it (a seed maps the names
                 # to the PLM's products, docs/sources/plm.md).
                 col("product_name", optional=True),
+                # The exit criteria a rep records when moving the deal on: when each was met
+                # (a seed names the stage each belongs to, dbt_project/seeds/_seeds.yml).
+                col("need_identified_at", "timestamp", optional=True),
+                col("budget_confirmed_at", "timestamp", optional=True),
+                col("decision_maker_met_at", "timestamp", optional=True),
+                col("solution_demonstrated_at", "timestamp", optional=True),
+                col("proposal_sent_at", "timestamp", optional=True),
+                col("commitments_obtained_at", "timestamp", optional=True),
+                # The discount granted, in percent of the list amount (amount is after it).
+                col("discount_pct", "decimal", value_range=(0, 100), optional=True),
                 # The client's contact the deal is with (Salesforce's primary contact role).
                 col("contact_id", optional=True),
             ),

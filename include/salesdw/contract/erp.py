@@ -85,6 +85,9 @@ ERP = Source(
                 col("currency", domain=CURRENCIES),
                 col("status", domain=("active", "cancelled", "ended", "pending")),
                 col("updated_at", "timestamp"),
+                # Why the client cancelled (the ERP's free "motif de résiliation"), on a
+                # cancelled subscription; empty when none was entered.
+                col("termination_reason", optional=True),
             ),
         ),
         Entity(
@@ -102,6 +105,7 @@ ERP = Source(
                 col("updated_at", "timestamp"),
                 # The ERP product quoted (docs/sources/plm.md).
                 col("product_id", optional=True),
+                col("discount_pct", "decimal", value_range=(0, 100), optional=True),
             ),
         ),
         Entity(

@@ -85,6 +85,18 @@ SLA_MINUTES = {
 }
 TICKET_CATEGORIES = ("facturation", "technique", "accès", "formation", "livraison")
 TICKET_CHANNELS = ("email", "web", "telephone", "chat")
+TERMINATION_REASONS = (
+    ("Prix trop élevé", 0.22),
+    ("Passage à la concurrence", 0.2),
+    ("Besoin disparu", 0.12),
+    ("Cessation d'activité", 0.1),
+    ("Insatisfaction produit", 0.1),
+    ("Insatisfaction support", 0.08),
+    ("Budget supprimé", 0.07),
+    ("Rachat par un groupe", 0.06),
+    ("", 0.05),
+)
+"""The ERP's termination reasons of cancelled subscriptions, as typed (empty: none given)."""
 SURVEY_COMMENTS = (
     "Très satisfait",
     "Support réactif",

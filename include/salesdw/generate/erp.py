@@ -14,6 +14,7 @@ from salesdw.generate.catalog import (
     PLM_ONLY_PRODUCTS,
     PRODUCTS,
     QUOTE_REFUSALS,
+    TERMINATION_REASONS,
 )
 from salesdw.generate.model import Client, World, add_months, month_end, pick, ts
 
@@ -313,3 +314,13 @@ def quotes_and_orders(world: World, rng: random.Random, client: Client, erp_ids:
         )
         if late and delivered_at < world.horizon:
             world.fact("late_deliveries", order_id=oid, days_late=(delivered - promised).days)
+
+
+def assign_termination_reasons(world: World, rng: random.Random) -> None:
+    """Every version of a subscription gets its termination_reason: on a cancelled one, one
+    draw of TERMINATION_REASONS from its own stream (so that every earlier draw is what it
+    was); empty otherwise."""
+    for row in world.versions.get("erp__subscriptions", []):
+        row["termination_reason"] = (
+            pick(rng, TERMINATION_REASONS) or None if row["status"] == "cancelled" else None
+        )

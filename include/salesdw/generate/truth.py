@@ -9,12 +9,15 @@ Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
 - events.csv: one-off events (schema drift, re-delivered file, unreadable file).
 - slipped_deals.csv, forecast_category_changes.csv, late_stage_surprises.csv,
   lead_funnel.csv, won_deals.csv, orphaned_accounts.csv, lost_requests.csv, breached_tickets.csv,
-  late_deliveries.csv: facts as of the last extract date, for the marts to reproduce;
+  late_deliveries.csv, stage_visits.csv, won_deal_discounts.csv: facts as of the last extract
+  date, for the marts to reproduce (stage_visits: generate/stage_actions.py;
+  won_deal_discounts: the won deals' discount and period end, generate/discounts.py);
   lost_requests.csv with who asked and on what conditions (truth_lost_requests.py).
 - subscription_months.csv, fx_effects.csv, acquisition.csv: the revenue truth (truth_revenue.py).
 - product_family_mrr.csv, product_requests.csv: the product truth (truth_products.py).
 - key_accounts.csv: the clients by true ARR and what the extracts show of them month by
   month (truth_key_accounts.py).
+- survey_responses.csv, exit_reasons.csv: what clients say (truth_voice.py).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from salesdw.generate.truth_key_accounts import key_accounts
 from salesdw.generate.truth_lost_requests import CONDITION_COLUMNS, lost_request_conditions
 from salesdw.generate.truth_products import product_family_mrr, product_requests
 from salesdw.generate.truth_revenue import acquisition, fx_effects, subscription_months
+from salesdw.generate.truth_voice import exit_reasons, survey_responses
 
 
 def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
@@ -249,10 +253,26 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
         ],
         "breached_tickets": ["ticket_id", "first_response_breached", "resolution_breached"],
         "late_deliveries": ["order_id", "days_late"],
+        "won_deal_discounts": ["opportunity_id", "closed_at", "period_end", "discount_pct"],
+        "stage_visits": [
+            "opportunity_id",
+            "visit_number",
+            "owner_id",
+            "pipeline_stage",
+            "entered_at",
+            "exited_at",
+            "is_time_exact",
+            "activities",
+            "criteria_required",
+            "criteria_met",
+            "has_met_exit_criteria",
+            "outcome",
+        ],
     }
+    facts_of = {**world.facts, "won_deal_discounts": world.facts.get("won_deals", [])}
     conditions = {"lost_requests": lost_request_conditions}
     for name, columns in facts.items():
-        rows = world.facts.get(name, [])
+        rows = facts_of.get(name, [])
         _write(folder / f"{name}.csv", columns, conditions.get(name, lambda _w, r: r)(world, rows))
     months = subscription_months(world)
     _write(
@@ -311,4 +331,23 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
             "latest_nps_score",
         ],
         key_accounts(world, months),
+    )
+    _write(
+        folder / "survey_responses.csv",
+        [
+            "response_id",
+            "organization_id",
+            "true_client_id",
+            "respondent_email",
+            "responded_at",
+            "score",
+            "owner_id",
+            "follows_support_failure",
+        ],
+        survey_responses(world),
+    )
+    _write(
+        folder / "exit_reasons.csv",
+        ["true_client_id", "churn_month", "termination_reason"],
+        exit_reasons(world),
     )

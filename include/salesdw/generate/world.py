@@ -15,11 +15,13 @@ import zlib
 
 from salesdw.generate import randomness
 from salesdw.generate.clients import client_life, make_clients
-from salesdw.generate.erp import erp_reference_data
+from salesdw.generate.discounts import assign_discounts
+from salesdw.generate.erp import assign_termination_reasons, erp_reference_data
 from salesdw.generate.model import World
 from salesdw.generate.products import assign_requested_products
 from salesdw.generate.request_contacts import assign_request_contacts
 from salesdw.generate.staff import anchor_forecasts, make_forecasts, make_reps
+from salesdw.generate.stage_actions import link_stage_actions
 
 __all__ = ["World", "build_world"]
 
@@ -39,6 +41,12 @@ def build_world(
     anchor_forecasts(world)
     # a stream of its own: the draws above are what they were before deals named products
     assign_requested_products(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"products")))
+    # and one for the reasons clients give when they cancel
+    assign_termination_reasons(
+        world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"termination_reasons"))
+    )
+    link_stage_actions(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"stage_actions")))
+    assign_discounts(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"discounts")))
     # and one for who asked (deals' contacts, leads' titles and campaigns)
     assign_request_contacts(world, randomness.FastRandom(seed * 7919 + zlib.crc32(b"contacts")))
     return world

@@ -113,7 +113,13 @@ def scored_pairs_with_splink(
     records: str = "m_records",
 ) -> None:
     """Create the temporary table m_scored, the pairs of `pairs` scored by Splink."""
-    from splink import DuckDBAPI, Linker
+    try:
+        from splink import DuckDBAPI, Linker
+    except ImportError as exc:
+        raise ImportError(
+            f"{config.source}: scorer: splink needs the splink package "
+            "(pip install 'salesdw[splink]'), or set scorer: salesdw"
+        ) from exc
 
     db_api = DuckDBAPI(connection=con)
     linker = Linker(db_api.register(records), settings(config), log_level="WARNING")

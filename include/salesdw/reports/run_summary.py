@@ -208,6 +208,11 @@ def _n(value: object, pattern: str = ",.0f") -> str:
     return "n/a" if value is None else format(float(value), pattern)
 
 
+def _percent(value: object) -> str:
+    """A value already in percent (12.5 for 12.5%), or n/a."""
+    return "n/a" if value is None else f"{float(value):.1f}%"
+
+
 def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]:
     """The pipeline, forecast, lost-request, coverage and support headlines."""
     if not all(f"marts.{mart}" in present for mart in SALES_MARTS):
@@ -302,12 +307,25 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
         if periods:
             parts = [
                 f"{grain} of {start:%Y-%m}: {ends:,} of {wins:,} wins ({_n(share, '.1%')}; "
-                f"{_n(even, '.1%')} without pressure)"
-                for grain, start, wins, ends, share, even in periods
+                f"{_n(even, '.1%')} without pressure; discount {_percent(deep)} against "
+                f"{_percent(other)})"
+                for grain, start, wins, ends, share, even, deep, other in periods
             ]
             lines.append(
                 "Wins in the last five business days, "
                 f"{'; '.join(parts)} (marts.rpt_period_end_wins)"
+            )
+    if "marts.rpt_stage_controls" in present:
+        stages = con.execute(sql["stage_controls"]).fetchall()
+        if stages:
+            parts = [
+                f"{stage} {_n(share, '.1%')} of {exits:,} (win rate {_n(with_, '.1%')} with, "
+                f"{_n(without, '.1%')} without)"
+                for stage, exits, share, with_, without in stages
+            ]
+            lines.append(
+                "Stage exits with the exit criteria met, to date: "
+                f"{'; '.join(parts)} (marts.rpt_stage_controls)"
             )
     if "marts.rpt_forecast_category_paths" in present:
         moved, ups, downs, yo_yo, surprises, amount = con.execute(
@@ -345,6 +363,30 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
             f"failure, {_n(without, '.1%')} without; {incomplete} later month(s) incomplete "
             "(window not elapsed: null, not 0)"
         )
+    if "marts.rpt_nps_after_support_failure" in present and "marts.rpt_nps_by_rep" in present:
+        line = _nps_line(
+            con.execute(sql["nps_after_support_failure"]).fetchall(),
+            con.execute(sql["nps_by_rep"]).fetchall(),
+        )
+        if line:
+            lines.append(line)
+    if "marts.fct_client_churns" in present:
+        reasons = con.execute(sql["exit_reasons"]).fetchall()
+        if reasons:
+            counts = ", ".join(f"{group} {n:,}" for _, group, n in reasons)
+            lines.append(
+                f"Exit reasons, churns of the 12 months to {reasons[0][0]:%Y-%m}: "
+                f"{sum(n for *_, n in reasons):,} ({counts}) (marts.fct_client_churns)"
+            )
+    if "marts.dim_clients_history" in present:
+        history = con.execute(sql["client_history"]).fetchone()
+        if history:
+            clients, versions, changes, latest, day = history
+            lines.append(
+                f"Golden record history: {clients:,} clients, {versions:,} versions, {changes:,} "
+                f"changes of name, address, segment or owner ({latest:,} on {day:%Y-%m-%d}) "
+                "(marts.dim_clients_history)"
+            )
     if "marts.rpt_rep_turnover" in present:
         turnover = con.execute(sql["rep_turnover"]).fetchone()
         if turnover:
@@ -369,6 +411,30 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
         if line:
             lines.append(line)
     return lines
+
+
+def _nps_line(experiences: list[tuple], reps: list[tuple]) -> str | None:
+    """NPS over 12 months after a support failure and without one, and the spread between
+    the reps (at least 10 counted responses each)."""
+    if not experiences:
+        return None
+    month = experiences[0][0]
+    by = {experience: (n, nps) for _, experience, n, nps in experiences}
+    parts = [
+        f"{label} {_n(by[key][1], '.1f')} ({by[key][0]:,} responses)"
+        for key, label in (("after_failure", "after a support failure"), ("no_failure", "without"))
+        if key in by
+    ]
+    spread = (
+        f"; by owning rep from {_n(reps[0][2], '.1f')} ({reps[0][0]}) to "
+        f"{_n(reps[-1][2], '.1f')} ({reps[-1][0]}), {len(reps)} reps with 10+ responses"
+        if reps
+        else ""
+    )
+    return (
+        f"NPS, 12 months to {month:%Y-%m}: {', '.join(parts)}{spread} "
+        "(marts.rpt_nps_after_support_failure, rpt_nps_by_rep)"
+    )
 
 
 def _product_line(families: list[tuple]) -> str | None:

@@ -138,7 +138,7 @@ order by leads desc, owner_role;
 -- name: period_end_wins
 -- the latest whole month and the latest whole quarter, company-wide
 select period_grain, period_start, wins, period_end_wins, period_end_share_by_count,
-    share_without_pressure
+    share_without_pressure, period_end_discount_pct, other_discount_pct
 from marts.rpt_period_end_wins
 where owner_crm_user_id = 'all' and is_complete
 qualify row_number() over (partition by period_grain order by period_start desc) = 1
@@ -159,6 +159,21 @@ inner join latest on by_type.period_start = latest.period_start
 where by_type.period_grain = 'quarter' and by_type.request_kind = 'all'
     and by_type.request_type <> 'all'
 order by by_type.lost_requests desc, by_type.request_type;
+
+-- name: stage_controls
+-- every exit to date, company-wide, per stage in pipeline order; rates of closed deals only
+select
+    pipeline_stage,
+    sum(stage_exits) as stage_exits,
+    sum(exits_with_criteria) * 1.0 / sum(stage_exits) as criteria_met_share,
+    sum(won_with_criteria) * 1.0 / nullif(sum(closed_with_criteria), 0) as win_rate_with,
+    sum(won_without_criteria) * 1.0 / nullif(sum(closed_without_criteria), 0) as win_rate_without
+from marts.rpt_stage_controls
+where owner_crm_user_id = 'all'
+group by pipeline_stage
+order by case pipeline_stage
+    when 'qualification' then 1 when 'prospecting' then 2 when 'maturation' then 3
+    when 'project_building' then 4 else 5 end;
 
 -- name: lost_request_conditions
 -- the latest month's lost requests: who asked and on what conditions
@@ -263,6 +278,76 @@ from marts.rpt_support_service as complete
 where priority = 'all' and is_churn_window_complete
 order by month desc
 limit 1;
+
+-- name: nps_after_support_failure
+-- the 12 months to the latest one, with and without a support failure before the response
+with latest as (
+    select max(month) as month from marts.rpt_nps_after_support_failure
+)
+
+select
+    latest.month,
+    nps.support_experience,
+    sum(nps.responses) as responses,
+    round(100.0 * (sum(nps.promoters) - sum(nps.detractors)) / sum(nps.responses), 1) as nps
+from marts.rpt_nps_after_support_failure as nps
+cross join latest
+where nps.month > latest.month - interval 12 month and nps.support_experience <> 'all'
+group by all
+order by nps.support_experience;
+
+-- name: nps_by_rep
+-- the 12 months to the latest one, per rep with at least 10 counted responses, lowest first
+with latest as (
+    select max(month) as month from marts.rpt_nps_by_rep
+)
+
+select
+    nps.owner_crm_user_id,
+    sum(nps.responses) as responses,
+    round(100.0 * (sum(nps.promoters) - sum(nps.detractors)) / sum(nps.responses), 1) as nps
+from marts.rpt_nps_by_rep as nps
+cross join latest
+where
+    nps.month > latest.month - interval 12 month
+    and nps.owner_crm_user_id not in ('all', 'unowned')
+group by all
+having sum(nps.responses) >= 10
+order by nps, nps.owner_crm_user_id;
+
+-- name: exit_reasons
+-- the churns of the 12 months to the latest one, per exit reason group, largest first
+with latest as (
+    select max(churn_month) as month from marts.fct_client_churns
+)
+
+select
+    latest.month,
+    churns.exit_reason_group,
+    count(*) as churns
+from marts.fct_client_churns as churns
+cross join latest
+where churns.churn_month > latest.month - interval 12 month
+group by all
+order by churns desc, churns.exit_reason_group;
+
+-- name: client_history
+-- the golden records' versions, and the changes that took effect on the latest day
+with latest as (
+    select max(valid_from)::date as day from marts.dim_clients_history
+)
+
+select
+    count(distinct history.client_id) as clients,
+    count(*) as versions,
+    count(*) filter (where history.version_number > 1) as changes,
+    count(*) filter (
+        where history.version_number > 1 and history.valid_from::date = latest.day
+    ) as changes_on_latest_day,
+    latest.day
+from marts.dim_clients_history as history
+cross join latest
+group by latest.day;
 
 -- name: rep_turnover
 select

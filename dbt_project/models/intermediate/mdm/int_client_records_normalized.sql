@@ -38,8 +38,7 @@ normalised as (
             case when length({{ digits_only('phone') }}) >= 7 then {{ digits_only('phone') }} end
         ) as phone,
         {{ normalize_street('street') }} as street,
-        coalesce({{ postcode_fr('postal_code') }}, nullif({{ digits_only('postal_code') }}, ''))
-            as postcode,
+        {{ postcode_normalized('postal_code') }} as postcode,
         {{ normalize_city('city') }} as city,
         linked_record_key
     from records

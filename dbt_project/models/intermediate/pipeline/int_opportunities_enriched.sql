@@ -93,6 +93,7 @@ final as (
         converted.amount,
         converted.currency,
         converted.amount_converted::decimal(18, 2) as amount_reporting,
+        converted.discount_pct,
         converted.probability / 100.0 as probability,
         converted.forecast_category,
         converted.expected_close_date,

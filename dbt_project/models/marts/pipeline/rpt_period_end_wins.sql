@@ -4,8 +4,9 @@
     with the share those days would hold without pressure (five over the period's business
     days). Business days are Monday to Friday: no holiday calendar is applied.
 
-    The discount depth of those wins against the others is not here: the extracts carry no
-    discount on deals or quotes, and every invoice line's discount is 0 in the sample.
+    The discount depth of those wins against the others: the mean discount_pct of the deals
+    (the CRM's, in percent of the list amount) won in the last five days and of the others;
+    a deal whose extract carries no discount is left out of the mean.
 
     Grain: one row per period_grain (`month`, `quarter`), period_start and owner_crm_user_id
     (`all` for the whole company). is_complete: the period is over by the as-of date.
@@ -19,7 +20,8 @@ wins as (
         crm_opportunity_id,
         owner_crm_user_id,
         cast(closed_at as date) as closed_on,
-        amount_reporting
+        amount_reporting,
+        discount_pct
     from {{ ref('int_opportunities_enriched') }}
     where is_won and closed_at is not null
 
@@ -86,6 +88,7 @@ wins_in_periods as (
         windows.business_days,
         wins.owner_crm_user_id,
         wins.amount_reporting,
+        wins.discount_pct,
         wins.closed_on >= windows.window_start as is_period_end_win
     from wins
     inner join windows
@@ -108,7 +111,9 @@ aggregated as (
         count(case when is_period_end_win then 1 end) as period_end_wins,
         sum(amount_reporting) as won_amount,
         sum(case when is_period_end_win then amount_reporting else 0 end)
-            as period_end_won_amount
+            as period_end_won_amount,
+        avg(case when is_period_end_win then discount_pct end) as period_end_discount_pct,
+        avg(case when not is_period_end_win then discount_pct end) as other_discount_pct
     from wins_in_periods
     group by grouping sets (
         (period_grain, period_start, owner_crm_user_id),
@@ -134,6 +139,9 @@ final as (
             as decimal(10, 4)
         ) as period_end_share_by_amount,
         cast(5.0 / aggregated.business_days as decimal(10, 4)) as share_without_pressure,
+        cast(round(aggregated.period_end_discount_pct, 2) as decimal(10, 2))
+            as period_end_discount_pct,
+        cast(round(aggregated.other_discount_pct, 2) as decimal(10, 2)) as other_discount_pct,
         {{ period_is_complete(
             'aggregated.period_grain', 'aggregated.period_start', 'as_of.as_of_end_at'
         ) }} as is_complete,

@@ -3,27 +3,19 @@
     / responses, promoters 9-10, passives 7-8, detractors 0-6 (KPI-DEFINITIONS.md). A contact
     is a person at one organisation (respondent e-mail and support organisation: a shared
     free-mail address answering for two organisations is two contacts); each counts once per
-    month, with its latest response. Contacts are aggregated to the master client of their
-    support organisation, then to the segment.
+    month, with its latest response (fct_survey_responses.is_counted_in_nps, the one place
+    that rule is applied). Contacts are aggregated to the master client of their support
+    organisation, then to the segment.
     response_rate = clients that responded / clients with MRR > 0 that month (the support
     desk exports responses, not the surveys sent, so clients are the base; documented choice).
 #}
 
 with
 
-surveys as (
+counted as (
 
-    select * from {{ ref('stg_support__surveys') }}
-
-),
-
-client_map as (
-
-    select
-        source_id as support_org_id,
-        client_id
-    from {{ ref('map_client_source_ids') }}
-    where source_system = 'support' and source_entity = 'organizations'
+    select * from {{ ref('fct_survey_responses') }}
+    where is_counted_in_nps
 
 ),
 
@@ -42,37 +34,16 @@ mrr as (
 
 ),
 
-latest_per_contact as (
-
-    select
-        date_trunc('month', surveys.responded_at)::date as month,
-        coalesce(surveys.respondent_email, surveys.support_response_id) as contact,
-        surveys.support_org_id,
-        surveys.score
-    from surveys
-    where surveys.score between 0 and 10 and surveys.responded_at is not null
-    qualify row_number() over (
-        partition by
-            date_trunc('month', surveys.responded_at),
-            coalesce(surveys.respondent_email, surveys.support_response_id),
-            surveys.support_org_id
-        order by surveys.responded_at desc, surveys.support_response_id desc
-    ) = 1
-
-),
-
 responses as (
 
     select
-        latest_per_contact.month,
-        latest_per_contact.score,
-        client_map.client_id,
+        counted.response_month as month,
+        counted.score,
+        counted.client_id,
         coalesce(clients.segment, 'unknown') as segment
-    from latest_per_contact
-    left join client_map
-        on latest_per_contact.support_org_id = client_map.support_org_id
+    from counted
     left join clients
-        on client_map.client_id = clients.client_id
+        on counted.client_id = clients.client_id
 
 ),
 

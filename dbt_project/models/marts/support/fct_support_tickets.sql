@@ -82,6 +82,8 @@ final as (
         round(resolution_minutes, 1)::decimal(12, 1) as resolution_minutes,
         sla_first_response_minutes,
         sla_resolution_minutes,
+        first_response_due_at,
+        resolution_due_at,
         first_response_at is not null or first_response_due_at < as_of_at
             as is_first_response_decided,
         first_response_at <= first_response_due_at as is_first_response_met,

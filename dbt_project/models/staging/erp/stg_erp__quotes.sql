@@ -26,6 +26,7 @@ renamed as (
         refusal_reason,
         refusal_detail,
         nullif(trim(product_id), '') as erp_product_id,
+        discount_pct,
         updated_at,
         _batch_id,
         _source_file,

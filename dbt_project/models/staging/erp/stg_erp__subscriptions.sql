@@ -26,6 +26,7 @@ renamed as (
         amount,
         upper(currency) as currency,
         status,
+        termination_reason,
         updated_at,
         _batch_id,
         _source_file,
