@@ -29,7 +29,7 @@ from salesdw.connectors import LocalConnector
 from salesdw.ingest.loader import load_entity_day
 from tests.marts.conftest import build
 from tests.marts.maven_crm import to_crm_extract
-from tests.marts.metricflow import mf_query
+from tests.marts.metricflow import SemanticLayer
 
 SHARED = Path(os.environ.get("SALESDW_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
 MAVEN = SHARED / "reference-data" / "maven_crm_sales_opportunities"
@@ -134,6 +134,47 @@ def generated(generated_sample):
     con = duckdb.connect(str(home / "warehouse" / "salesdw.duckdb"), read_only=True)
     yield landing, con, start
     con.close()
+
+
+# every metric the tests below read over the whole sample, queried at once (one `mf query`)
+SCALAR_METRICS = [
+    "qualification_score",
+    "qualification_cases",
+    "out_of_scope_requests",
+    "new_lost_reasons",
+    "late_stage_surprises",
+    "yo_yo_deals",
+    "leads",
+    "lead_handoffs",
+    "month_end_wins",
+    "exit_criteria_share",
+    "win_rate_with_exit_criteria",
+    "win_rate_without_exit_criteria",
+    "slipped_deals",
+    "repeat_slippers",
+    "orphaned_accounts",
+    "quota_attainment",
+    "nps_by_rep",
+    "nps_by_support_experience",
+    "client_churns",
+    "golden_record_changes",
+]
+
+
+@pytest.fixture(scope="module")
+def metrics(semantic) -> dict[str, str]:
+    """MetricFlow's value of each of SCALAR_METRICS over the whole sample."""
+    (row,) = semantic.query(",".join(SCALAR_METRICS))
+    return row
+
+
+@pytest.fixture(scope="module")
+def semantic(generated, tmp_path_factory) -> SemanticLayer:
+    """The semantic layer over one copy of the sample's warehouse, parsed once for the module
+    (a parse costs as much as a query)."""
+    _, con, _ = generated
+    tmp = tmp_path_factory.mktemp("semantic")
+    return SemanticLayer(PROJECT_ROOT / "dbt_project", _warehouse_copy(con, tmp), tmp)
 
 
 @pytest.mark.slow
@@ -257,7 +298,7 @@ QUALIFICATION_MIN_CASES, TEMPLATE_MIN_USES = 10, 5  # dbt_project.yml's defaults
 
 
 @pytest.mark.slow
-def test_qualification_score_matches_the_ground_truth(generated, tmp_path):
+def test_qualification_score_matches_the_ground_truth(generated, metrics):
     """Per month and rep, the qualification score's parts from the generator's world: the
     rep's lost deals and disqualified leads, their reason through the lost_reasons seed, the
     detail the rep wrote (a text written on 5 losses or more is a template), the contact or
@@ -316,10 +357,7 @@ def test_qualification_score_matches_the_ground_truth(generated, tmp_path):
     assert len(ranked) > 20 and ours == expected
     cases = sum(row[0] for row in expected.values())
     credits = sum((p[1] + p[3] + p[4] + p[5]) / 4 for p in parts.values())
-    home = _warehouse_copy(con, tmp_path)
-    (row,) = mf_query(
-        PROJECT_ROOT / "dbt_project", home, "qualification_score,qualification_cases", tmp_path
-    )
+    row = metrics
     assert int(float(row["qualification_cases"])) == cases
     assert round(float(row["qualification_score"]), 6) == round(float(credits / cases), 6)
 
@@ -332,7 +370,7 @@ def _period_starts(day: dt.date) -> list[tuple[str, dt.date]]:
 
 
 @pytest.mark.slow
-def test_significant_cases_match_the_ground_truth(generated, tmp_path):
+def test_significant_cases_match_the_ground_truth(generated, metrics):
     """Per month and quarter: the raw reasons first lost for in the period (per kind) with
     their requests, the out-of-scope requests per requested product family (reason groups
     through the lost_reasons seed; families from product_requests.csv, `none` for leads);
@@ -412,10 +450,7 @@ def test_significant_cases_match_the_ground_truth(generated, tmp_path):
             else:
                 assert len(amounts) == 5 and euros[key] <= min(amounts.values())
     assert checked > 100
-    home = _warehouse_copy(con, tmp_path)
-    (row,) = mf_query(
-        PROJECT_ROOT / "dbt_project", home, "out_of_scope_requests,new_lost_reasons", tmp_path
-    )
+    row = metrics
     assert int(float(row["out_of_scope_requests"])) == sum(
         n for (grain, _, _), n in out_of_scope.items() if grain == "month"
     )
@@ -487,7 +522,7 @@ OPEN_CATEGORY_RANK = {"omitted": 0, "pipeline": 1, "best_case": 2, "commit": 3}
 
 @pytest.mark.slow
 def test_forecast_category_changes_and_late_stage_surprises_match_the_ground_truth(
-    generated, tmp_path
+    generated, metrics
 ):
     """Every forecast-category change the daily extracts show, on its day, and no other (the
     CRM delivers no history of the category: the warehouse's versions are the only source,
@@ -533,10 +568,7 @@ def test_forecast_category_changes_and_late_stage_surprises_match_the_ground_tru
         ).fetchall()
     }
     assert len(surprises) > 5 and ours_surprises == surprises
-    home = _warehouse_copy(con, tmp_path)
-    (row,) = mf_query(
-        PROJECT_ROOT / "dbt_project", home, "late_stage_surprises,yo_yo_deals", tmp_path
-    )
+    row = metrics
     assert (int(float(row["late_stage_surprises"])), int(float(row["yo_yo_deals"]))) == (
         len(surprises),
         len(yo_yo),
@@ -544,7 +576,7 @@ def test_forecast_category_changes_and_late_stage_surprises_match_the_ground_tru
 
 
 @pytest.mark.slow
-def test_lead_hand_offs_match_the_ground_truth(generated, tmp_path):
+def test_lead_hand_offs_match_the_ground_truth(generated, metrics):
     """Every lead with its owner's role, whether it converted (on which day), was handed
     off to another rep and was won, as the generator's truth lists them; the funnel's
     counts per month and role are those of the truth; MetricFlow's leads and hand-offs
@@ -591,8 +623,7 @@ def test_lead_hand_offs_match_the_ground_truth(generated, tmp_path):
             if value:
                 reported[(month.isoformat()[:7], role, name)] = value
     assert reported == +per_role
-    home = _warehouse_copy(con, tmp_path)
-    (row,) = mf_query(PROJECT_ROOT / "dbt_project", home, "leads,lead_handoffs", tmp_path)
+    row = metrics
     assert (int(float(row["leads"])), int(float(row["lead_handoffs"]))) == (
         len(truth),
         sum(r["is_handoff"] == "true" for r in truth),
@@ -615,7 +646,7 @@ def _last_five_business_days(day: dt.date, grain: str) -> bool:
 
 
 @pytest.mark.slow
-def test_period_end_wins_match_the_ground_truth(generated, tmp_path):
+def test_period_end_wins_match_the_ground_truth(generated, metrics):
     """The wins per month and quarter, and those closed in the period's last five business
     days (found here by walking the calendar), from the generator's list of won deals; and
     MetricFlow's month-end wins."""
@@ -637,8 +668,7 @@ def test_period_end_wins_match_the_ground_truth(generated, tmp_path):
         ours[(grain, start, "wins")] += wins
         ours[(grain, start, "ends")] += ends
     assert len(truth) > 500 and +ours == +expected
-    home = _warehouse_copy(con, tmp_path)
-    (row,) = mf_query(PROJECT_ROOT / "dbt_project", home, "month_end_wins", tmp_path)
+    row = metrics
     month_ends = sum(
         v for (grain, _, kind), v in expected.items() if (grain, kind) == ("month", "ends")
     )
@@ -646,7 +676,7 @@ def test_period_end_wins_match_the_ground_truth(generated, tmp_path):
 
 
 @pytest.mark.slow
-def test_key_accounts_match_the_ground_truth(generated, tmp_path):
+def test_key_accounts_match_the_ground_truth(generated, semantic):
     """The key accounts are the generator's top 20 true clients by ARR (no tie at the cut),
     each one master client holding one true client; over the mart's 12 months each one's
     MRR, owners to date, last meeting, notes in 90 days, open tickets and latest NPS answer
@@ -697,14 +727,7 @@ def test_key_accounts_match_the_ground_truth(generated, tmp_path):
             "" if nps is None else str(nps),
         )
     assert len(ours) == 240 and ours == expected
-    home = _warehouse_copy(con, tmp_path)
-    rows = mf_query(
-        PROJECT_ROOT / "dbt_project",
-        home,
-        "key_account_mrr",
-        tmp_path,
-        group_by="metric_time__month",
-    )
+    rows = semantic.query("key_account_mrr", group_by="metric_time__month")
     per_month = Counter()
     for (_, month), values in expected.items():
         per_month[month] += Decimal(values[0])
@@ -752,7 +775,7 @@ def test_period_end_discounts_match_the_ground_truth(generated):
 
 
 @pytest.mark.slow
-def test_stage_actions_and_controls_match_the_ground_truth(generated, tmp_path):
+def test_stage_actions_and_controls_match_the_ground_truth(generated, metrics):
     """Per stage visit (the generator's stage_visits: its activities linked to the deal, the
     exit criteria it recorded and the deal's outcome), fct_stage_actions exactly, for every
     visit whose two ends the extracts show at their true time; per stage and exit month,
@@ -807,13 +830,7 @@ def test_stage_actions_and_controls_match_the_ground_truth(generated, tmp_path):
     assert +reported == +exits
     total = {name: sum(n for k, n in exits.items() if k[2] == name) for name in names}
     assert total["won_with"] / total["closed_with"] > total["won_without"] / total["closed_without"]
-    home = _warehouse_copy(con, tmp_path)
-    (row,) = mf_query(
-        PROJECT_ROOT / "dbt_project",
-        home,
-        "exit_criteria_share,win_rate_with_exit_criteria,win_rate_without_exit_criteria",
-        tmp_path,
-    )
+    row = metrics
     assert (
         round(float(row["exit_criteria_share"]), 6),
         round(float(row["win_rate_with_exit_criteria"]), 6),
@@ -895,7 +912,6 @@ def test_maven_sample_win_rate_and_won_value(tmp_path, monkeypatch):
     assert (stored_opportunities, without_account) == (8800, 1425)
 
 
-@pytest.mark.slow
 def _warehouse_copy(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> Path:
     """A home holding a copy of the fixture's warehouse, for MetricFlow to read."""
     [(path,)] = con.execute(
@@ -907,17 +923,11 @@ def _warehouse_copy(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> Path:
     return home
 
 
-def test_metricflow_gives_the_ground_truth_counts(generated, tmp_path):
+def test_metricflow_gives_the_ground_truth_counts(generated, metrics):
     """The semantic layer's slipped, repeat-slipped and orphaned counts, queried with
     MetricFlow on a copy of the warehouse, equal the generator's ground truth."""
     landing, con, _ = generated
-    home = _warehouse_copy(con, tmp_path)
-    (row,) = mf_query(
-        PROJECT_ROOT / "dbt_project",
-        home,
-        "slipped_deals,repeat_slippers,orphaned_accounts",
-        tmp_path,
-    )
+    row = metrics
     slips = [int(r["slip_count"]) for r in _truth(landing, "slipped_deals")]
     orphans = [r for r in _truth(landing, "orphaned_accounts") if not r["reassigned_at"]]
     assert (
@@ -928,7 +938,7 @@ def test_metricflow_gives_the_ground_truth_counts(generated, tmp_path):
 
 
 @pytest.mark.slow
-def test_quota_attainment_holds_together_and_metricflow_reads_it(generated, tmp_path):
+def test_quota_attainment_holds_together_and_metricflow_reads_it(generated, metrics):
     """rpt_quota_attainment on the 14 generated days (its arithmetic is the dbt unit test
     `quota_attainment_by_hand`): one row per month employed for each rep with a quota, the
     quota prorated never above the monthly one, only the as-of month incomplete, every won
@@ -960,8 +970,7 @@ def test_quota_attainment_holds_together_and_metricflow_reads_it(generated, tmp_
     [(won, quota)] = con.execute(
         "select sum(won_amount), sum(quota_amount) from marts.rpt_quota_attainment"
     ).fetchall()
-    home = _warehouse_copy(con, tmp_path)
-    (row,) = mf_query(PROJECT_ROOT / "dbt_project", home, "quota_attainment", tmp_path)
+    row = metrics
     assert round(float(row["quota_attainment"]), 6) == round(float(won) / float(quota), 6)
 
 
@@ -1057,7 +1066,7 @@ def test_survey_responses_owners_and_support_failures_match_the_ground_truth(gen
 
 
 @pytest.mark.slow
-def test_metricflow_nps_churns_and_golden_record_changes(generated, tmp_path):
+def test_metricflow_nps_churns_and_golden_record_changes(generated, semantic, metrics):
     """MetricFlow's NPS by owning rep and by support experience over every month is the
     truth's (its counted responses, 100 x (promoters - detractors) / responses by hand); per
     support experience, the mart's counts put through the same formula; its churns and
@@ -1066,13 +1075,7 @@ def test_metricflow_nps_churns_and_golden_record_changes(generated, tmp_path):
     truth = _truth(landing, "survey_responses")
     counted = _counted_in_nps(truth)
     groups = Counter(_nps_group(int(r["score"])) for r in truth if r["response_id"] in counted)
-    home = _warehouse_copy(con, tmp_path)
-    (row,) = mf_query(
-        PROJECT_ROOT / "dbt_project",
-        home,
-        "nps_by_rep,nps_by_support_experience,client_churns,golden_record_changes",
-        tmp_path,
-    )
+    row = metrics
     nps = 100.0 * (groups["promoter"] - groups["detractor"]) / sum(groups.values())
     assert round(float(row["nps_by_rep"]), 6) == round(nps, 6)
     assert round(float(row["nps_by_support_experience"]), 6) == round(nps, 6)
@@ -1088,12 +1091,8 @@ def test_metricflow_nps_churns_and_golden_record_changes(generated, tmp_path):
         r["nps_month_experience__support_experience"]: round(
             float(r["nps_by_support_experience"]), 6
         )
-        for r in mf_query(
-            PROJECT_ROOT / "dbt_project",
-            home,
-            "nps_by_support_experience",
-            tmp_path / "by_experience",
-            group_by="nps_month_experience__support_experience",
+        for r in semantic.query(
+            "nps_by_support_experience", group_by="nps_month_experience__support_experience"
         )
         # the `all` rows weigh nothing: MetricFlow's group of them is 0 / 0
         if r["nps_month_experience__support_experience"] != "all"
