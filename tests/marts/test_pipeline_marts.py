@@ -737,12 +737,27 @@ def test_key_accounts_match_the_ground_truth(generated, semantic):
     } == +per_month
 
 
-def test_period_end_discounts_match_the_ground_truth(generated):
+def _monthly_mean_discounts(truth: list[dict], at_column: str) -> dict:
+    """{(month, at its last five business days): the exact mean discount_pct} of a truth
+    file's rows, dated by ``at_column``."""
+    sums, counts = Counter(), Counter()
+    for r in truth:
+        day = dt.datetime.fromisoformat(r[at_column]).date()
+        key = (day.replace(day=1), _last_five_business_days(day, "month"))
+        sums[key] += Decimal(r["discount_pct"])
+        counts[key] += 1
+    return {key: sums[key] / n for key, n in counts.items()}
+
+
+@pytest.mark.slow
+def test_period_end_discounts_match_the_ground_truth(generated, tmp_path):
     """The generator's won deals with their discount (won_deal_discounts): the deals it gave
     a period-end discount are those won in the last five business days (the calendar walked
     here), and per month the mart's mean discount of the period-end wins and of the others is
     the truth's, rounded half up to the column's two decimals; period-end wins are discounted
-    deeper."""
+    deeper. MetricFlow's mean discounts per month of the month-end and other wins, and of the
+    month-end and other accepted quotes (accepted_quote_discounts; one MetricFlow run for
+    both), are the truth's to four decimals (MetricFlow divides in floating point)."""
     landing, con, _ = generated
     truth = _truth(landing, "won_deal_discounts")
     sums = Counter()
@@ -772,6 +787,72 @@ def test_period_end_discounts_match_the_ground_truth(generated):
     n_deep = sum(sums[k] for k in sums if k[1] and k[2] == "n")
     n_shallow = sum(sums[k] for k in sums if not k[1] and k[2] == "n")
     assert n_deep > 100 and sum(deep) / n_deep > sum(shallow) / n_shallow + 5
+    quotes = _monthly_mean_discounts(_truth(landing, "accepted_quote_discounts"), "accepted_at")
+    home = _warehouse_copy(con, tmp_path)
+    rows = mf_query(
+        PROJECT_ROOT / "dbt_project",
+        home,
+        "month_end_win_discount_pct,other_win_discount_pct,"
+        "month_end_quote_discount_pct,other_quote_discount_pct",
+        tmp_path,
+        group_by="metric_time__month",
+    )
+    four = Decimal("0.0001")
+    ours = defaultdict(dict)
+    for r in rows:
+        month = dt.date.fromisoformat(r["metric_time__month"][:10])
+        for kind, at_end, metric in (
+            ("wins", True, "month_end_win_discount_pct"),
+            ("wins", False, "other_win_discount_pct"),
+            ("quotes", True, "month_end_quote_discount_pct"),
+            ("quotes", False, "other_quote_discount_pct"),
+        ):
+            if r[metric]:
+                ours[kind][(month, at_end)] = Decimal(r[metric]).quantize(four)
+    assert ours == {
+        "wins": {
+            k: v.quantize(four) for k, v in _monthly_mean_discounts(truth, "closed_at").items()
+        },
+        "quotes": {k: v.quantize(four) for k, v in quotes.items()},
+    }
+
+
+def test_period_end_quote_discounts_match_the_ground_truth(generated):
+    """The generator's accepted quotes with their discount (accepted_quote_discounts): those
+    it gave a period-end discount were accepted in the last five business days (the calendar
+    walked here); per month and quarter rpt_period_end_quotes counts the acceptances and
+    those at the end, and gives the truth's mean discount of each, rounded half up to two
+    decimals."""
+    landing, con, _ = generated
+    truth = _truth(landing, "accepted_quote_discounts")
+    counts, sums = Counter(), Counter()
+    for r in truth:
+        day = dt.datetime.fromisoformat(r["accepted_at"]).date()
+        assert (r["period_end"] != "none") == _last_five_business_days(day, "month")
+        for grain in ("month", "quarter"):
+            month = day.month if grain == "month" else (day.month - 1) // 3 * 3 + 1
+            key = (grain, dt.date(day.year, month, 1), _last_five_business_days(day, grain))
+            counts[key] += 1
+            sums[key] += Decimal(r["discount_pct"])
+    expected = {}
+    for (grain, start, at_end), n in counts.items():
+        accepted = counts[(grain, start, True)] + counts[(grain, start, False)]
+        row = expected.setdefault(
+            (grain, start), [accepted, counts[(grain, start, True)], None, None]
+        )
+        row[2 if at_end else 3] = (sums[(grain, start, at_end)] / n).quantize(CENT, ROUND_HALF_UP)
+    ours = {
+        (grain, start): list(values)
+        for grain, start, *values in con.execute(
+            "select period_grain, period_start, accepted_quotes, period_end_accepted_quotes,"
+            " period_end_discount_pct, other_discount_pct from marts.rpt_period_end_quotes"
+        ).fetchall()
+    }
+    assert len(truth) > 100 and ours == expected
+    at_end = [k for k in counts if k[0] == "month" and k[2]]
+    others = [k for k in counts if k[0] == "month" and not k[2]]
+    deep = sum(sums[k] for k in at_end) / sum(counts[k] for k in at_end)
+    assert deep > sum(sums[k] for k in others) / sum(counts[k] for k in others) + 5
 
 
 @pytest.mark.slow

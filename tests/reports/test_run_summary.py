@@ -96,6 +96,14 @@ create table marts.rpt_period_end_wins as select * from (values
 ) as t(period_grain, period_start, owner_crm_user_id, wins, period_end_wins,
        period_end_share_by_count, share_without_pressure, is_complete,
        period_end_discount_pct, other_discount_pct);
+create table marts.rpt_period_end_quotes as select * from (values
+    ('month', date '2025-12-01', 6, 1, 10.0, 2.0, true),
+    ('month', date '2026-01-01', 12, 3, 11.2, 4.1, true),
+    ('month', date '2026-02-01', 2, 2, 9.0, null, false),
+    ('quarter', date '2025-10-01', 20, 2, 13.0, null, true),
+    ('quarter', date '2026-01-01', 14, 3, 11.2, 4.1, false)
+) as t(period_grain, period_start, accepted_quotes, period_end_accepted_quotes,
+       period_end_discount_pct, other_discount_pct, is_complete);
 create table marts.rpt_lost_requests_by_type as select * from (values
     ('quarter', date '2025-10-01', 'all', 'all', 9, true),
     ('quarter', date '2025-10-01', 'all', 'renewal', 6, true),
@@ -203,6 +211,7 @@ PRESENT = {f"marts.{m}" for m in SALES_MARTS} | {
     "marts.rpt_forecast_category_paths",
     "marts.rpt_lead_funnel",
     "marts.rpt_period_end_wins",
+    "marts.rpt_period_end_quotes",
     "marts.rpt_lost_requests_by_type",
     "marts.rpt_nps_after_support_failure",
     "marts.rpt_nps_by_rep",
@@ -288,6 +297,16 @@ def test_period_end_wins_of_the_latest_whole_month_and_quarter(con):
         "without pressure; discount 12.3% against 3.5%); quarter of 2025-10: 6 of 30 wins "
         "(20.0%; 7.8% without pressure; discount n/a against 4.0%) "
         "(marts.rpt_period_end_wins)"
+    ) in _sales_lines(con, PRESENT)
+
+
+def test_period_end_quotes_of_the_latest_whole_month_and_quarter(con):
+    # February and Q1 2026 are not over: January 2026 and Q4 2025 are the latest whole ones;
+    # Q4 2025's other acceptances came from files without the discount (n/a)
+    assert (
+        "Quotes accepted in the last five business days, month of 2026-01: 3 of 12 (discount "
+        "11.2% against 4.1%); quarter of 2025-10: 2 of 20 (discount 13.0% against n/a) "
+        "(marts.rpt_period_end_quotes)"
     ) in _sales_lines(con, PRESENT)
 
 

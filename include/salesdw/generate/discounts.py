@@ -47,8 +47,9 @@ def _extra(rng: random.Random, when: str) -> float:
 def assign_discounts(world: World, rng: random.Random) -> None:
     """``discount_pct`` on every opportunity and quote version: the base, then the base plus
     the period-end extra from the win (or acceptance) on. Adds ``discount_pct`` and
-    ``period_end`` to the won-deal facts. Two draws per record and one more per win or
-    acceptance, in the order records were first created."""
+    ``period_end`` to the won-deal facts and records the accepted quotes (the version's time
+    is the acceptance: world.add kept only those before the horizon). Two draws per record
+    and one more per win or acceptance, in the order records were first created."""
     base: dict[str, float] = {}
     final: dict[str, tuple[dt.datetime, float, str]] = {}
     for row in world.versions.get("crm__opportunities", []):
@@ -72,5 +73,12 @@ def assign_discounts(world: World, rng: random.Random) -> None:
         if row["status"] == "accepted" and qid not in accepted:
             when = period_end(row["_at"].date())
             accepted[qid] = (row["_at"], round(quote_base[qid] + _extra(rng, when), 1))
+            world.fact(
+                "accepted_quotes",
+                quote_id=qid,
+                accepted_at=row["_at"],
+                period_end=when,
+                discount_pct=accepted[qid][1],
+            )
         done = accepted.get(qid)
         row["discount_pct"] = done[1] if done and row["_at"] >= done[0] else quote_base[qid]

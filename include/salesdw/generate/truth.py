@@ -9,9 +9,10 @@ Files (all CSV, UTF-8, sorted; columns in docs/extract-contract.md):
 - events.csv: one-off events (schema drift, re-delivered file, unreadable file).
 - slipped_deals.csv, forecast_category_changes.csv, late_stage_surprises.csv,
   lead_funnel.csv, won_deals.csv, orphaned_accounts.csv, lost_requests.csv, breached_tickets.csv,
-  late_deliveries.csv, stage_visits.csv, won_deal_discounts.csv: facts as of the last extract
-  date, for the marts to reproduce (stage_visits: generate/stage_actions.py;
-  won_deal_discounts: the won deals' discount and period end, generate/discounts.py);
+  late_deliveries.csv, stage_visits.csv, won_deal_discounts.csv, accepted_quote_discounts.csv:
+  facts as of the last extract date, for the marts to reproduce (stage_visits:
+  generate/stage_actions.py; won_deal_discounts and accepted_quote_discounts: the won deals'
+  and accepted quotes' discount and period end, generate/discounts.py);
   lost_requests.csv with who asked and on what conditions (truth_lost_requests.py).
 - subscription_months.csv, fx_effects.csv, acquisition.csv: the revenue truth (truth_revenue.py).
 - product_family_mrr.csv, product_requests.csv: the product truth (truth_products.py).
@@ -254,6 +255,7 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
         "breached_tickets": ["ticket_id", "first_response_breached", "resolution_breached"],
         "late_deliveries": ["order_id", "days_late"],
         "won_deal_discounts": ["opportunity_id", "closed_at", "period_end", "discount_pct"],
+        "accepted_quote_discounts": ["quote_id", "accepted_at", "period_end", "discount_pct"],
         "stage_visits": [
             "opportunity_id",
             "visit_number",
@@ -269,7 +271,11 @@ def write_ground_truth(folder: Path, world: World, files: list[LandedFile]) -> N
             "outcome",
         ],
     }
-    facts_of = {**world.facts, "won_deal_discounts": world.facts.get("won_deals", [])}
+    facts_of = {
+        **world.facts,
+        "won_deal_discounts": world.facts.get("won_deals", []),
+        "accepted_quote_discounts": world.facts.get("accepted_quotes", []),
+    }
     conditions = {"lost_requests": lost_request_conditions}
     for name, columns in facts.items():
         rows = facts_of.get(name, [])

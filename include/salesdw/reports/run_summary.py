@@ -315,6 +315,18 @@ def _sales_lines(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[str]
                 "Wins in the last five business days, "
                 f"{'; '.join(parts)} (marts.rpt_period_end_wins)"
             )
+    if "marts.rpt_period_end_quotes" in present:
+        periods = con.execute(sql["period_end_quotes"]).fetchall()
+        if periods:
+            parts = [
+                f"{grain} of {start:%Y-%m}: {ends:,} of {accepted:,} (discount "
+                f"{_percent(deep)} against {_percent(other)})"
+                for grain, start, accepted, ends, deep, other in periods
+            ]
+            lines.append(
+                "Quotes accepted in the last five business days, "
+                f"{'; '.join(parts)} (marts.rpt_period_end_quotes)"
+            )
     if "marts.rpt_stage_controls" in present:
         stages = con.execute(sql["stage_controls"]).fetchall()
         if stages:

@@ -144,6 +144,15 @@ where owner_crm_user_id = 'all' and is_complete
 qualify row_number() over (partition by period_grain order by period_start desc) = 1
 order by period_grain;
 
+-- name: period_end_quotes
+-- the latest whole month and the latest whole quarter
+select period_grain, period_start, accepted_quotes, period_end_accepted_quotes,
+    period_end_discount_pct, other_discount_pct
+from marts.rpt_period_end_quotes
+where is_complete
+qualify row_number() over (partition by period_grain order by period_start desc) = 1
+order by period_grain;
+
 -- name: lost_requests_by_type
 -- the latest whole quarter (else the latest one), every kind, per type of request
 with latest as (

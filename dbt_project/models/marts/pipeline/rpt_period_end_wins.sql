@@ -1,8 +1,7 @@
 {#
     Period-end pressure: the share of wins closed in the last five business days of their
-    month, or of their quarter (the days a quota or a forecast closes), per period and rep,
-    with the share those days would hold without pressure (five over the period's business
-    days). Business days are Monday to Friday: no holiday calendar is applied.
+    month, or of their quarter (int_period_end_windows), per period and rep, with the share
+    those days would hold without pressure (five over the period's business days).
 
     The discount depth of those wins against the others: the mean discount_pct of the deals
     (the CRM's, in percent of the list amount) won in the last five days and of the others;
@@ -33,50 +32,9 @@ as_of as (
 
 ),
 
-business_days as (
-
-    select
-        date_day,
-        cast(date_trunc('month', date_day) as date) as month_start,
-        cast(date_trunc('quarter', date_day) as date) as quarter_start
-    from {{ ref('metricflow_time_spine') }}
-    where isodow(date_day) <= 5
-
-),
-
-ranked_days as (
-
-    select
-        *,
-        row_number() over (partition by month_start order by date_day desc) as month_rank,
-        row_number() over (partition by quarter_start order by date_day desc) as quarter_rank,
-        count(*) over (partition by month_start) as month_business_days,
-        count(*) over (partition by quarter_start) as quarter_business_days
-    from business_days
-
-),
-
 windows as (
 
-    select
-        'month' as period_grain,
-        month_start as period_start,
-        min(case when month_rank <= 5 then date_day end) as window_start,
-        max(month_business_days) as business_days,
-        max(date_day) as period_last_business_day
-    from ranked_days
-    group by month_start
-
-    union all
-
-    select
-        'quarter' as period_grain,
-        quarter_start as period_start,
-        min(case when quarter_rank <= 5 then date_day end) as window_start,
-        max(quarter_business_days) as business_days,
-        max(date_day) as period_last_business_day
-    from ranked_days
-    group by quarter_start
+    select * from {{ ref('int_period_end_windows') }}
 
 ),
 
@@ -112,8 +70,10 @@ aggregated as (
         sum(amount_reporting) as won_amount,
         sum(case when is_period_end_win then amount_reporting else 0 end)
             as period_end_won_amount,
-        avg(case when is_period_end_win then discount_pct end) as period_end_discount_pct,
-        avg(case when not is_period_end_win then discount_pct end) as other_discount_pct
+        count(case when is_period_end_win then discount_pct end) as period_end_discount_wins,
+        sum(case when is_period_end_win then discount_pct end) as period_end_discount_pct_sum,
+        count(case when not is_period_end_win then discount_pct end) as other_discount_wins,
+        sum(case when not is_period_end_win then discount_pct end) as other_discount_pct_sum
     from wins_in_periods
     group by grouping sets (
         (period_grain, period_start, owner_crm_user_id),
@@ -139,9 +99,16 @@ final as (
             as decimal(10, 4)
         ) as period_end_share_by_amount,
         cast(5.0 / aggregated.business_days as decimal(10, 4)) as share_without_pressure,
-        cast(round(aggregated.period_end_discount_pct, 2) as decimal(10, 2))
-            as period_end_discount_pct,
-        cast(round(aggregated.other_discount_pct, 2) as decimal(10, 2)) as other_discount_pct,
+        {{ mean_half_up(
+            'aggregated.period_end_discount_pct_sum', 'aggregated.period_end_discount_wins'
+        ) }} as period_end_discount_pct,
+        {{ mean_half_up('aggregated.other_discount_pct_sum', 'aggregated.other_discount_wins') }}
+            as other_discount_pct,
+        cast(aggregated.period_end_discount_wins as bigint) as period_end_discount_wins,
+        cast(aggregated.period_end_discount_pct_sum as decimal(18, 2))
+            as period_end_discount_pct_sum,
+        cast(aggregated.other_discount_wins as bigint) as other_discount_wins,
+        cast(aggregated.other_discount_pct_sum as decimal(18, 2)) as other_discount_pct_sum,
         {{ period_is_complete(
             'aggregated.period_grain', 'aggregated.period_start', 'as_of.as_of_end_at'
         ) }} as is_complete,

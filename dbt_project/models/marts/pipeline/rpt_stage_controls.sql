@@ -4,6 +4,11 @@
     deals closed by the as-of date) of the exits with the criteria met and of those without.
     A deal that leaves a stage twice (after a regression) counts twice. Exits whose time is
     not known (fct_stage_actions.exit_month null) are left out. `all` rolls up the reps.
+
+    A recent month's win rates still move as its exits' deals close (KPI-DEFINITIONS.md,
+    Pipeline): a month is complete once the 90th percentile of the stage's days from exit to
+    the deal's close (over its closed exits of known time) has elapsed after the month's
+    last day.
 #}
 
 with
@@ -18,6 +23,27 @@ exits as (
 as_of as (
 
     select * from {{ ref('int_as_of') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('int_opportunities_enriched') }}
+
+),
+
+horizons as (
+
+    select
+        exits.pipeline_stage,
+        ceil(coalesce({{ quantile(
+            date_difference('day', 'exits.exited_at', 'opportunities.closed_at'), 0.9
+        ) }}, 0)) as p90_days_to_close
+    from exits
+    inner join opportunities
+        on exits.crm_opportunity_id = opportunities.crm_opportunity_id
+    where exits.opportunity_outcome <> 'open' and opportunities.closed_at is not null
+    group by exits.pipeline_stage
 
 ),
 
@@ -110,9 +136,13 @@ final as (
             ) as decimal(10, 4)
         ) as win_rate_without_criteria,
         cast(aggregated.activities as bigint) as activities,
+        {{ date_difference('day', 'last_day(aggregated.exit_month)', 'as_of.as_of_date') }}
+        >= coalesce(horizons.p90_days_to_close, 0) as is_complete,
         as_of.as_of_date
     from aggregated
     cross join as_of
+    left join horizons
+        on aggregated.pipeline_stage = horizons.pipeline_stage
 
 )
 
