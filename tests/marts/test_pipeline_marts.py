@@ -750,7 +750,7 @@ def _monthly_mean_discounts(truth: list[dict], at_column: str) -> dict:
 
 
 @pytest.mark.slow
-def test_period_end_discounts_match_the_ground_truth(generated, tmp_path):
+def test_period_end_discounts_match_the_ground_truth(generated, semantic):
     """The generator's won deals with their discount (won_deal_discounts): the deals it gave
     a period-end discount are those won in the last five business days (the calendar walked
     here), and per month the mart's mean discount of the period-end wins and of the others is
@@ -788,13 +788,9 @@ def test_period_end_discounts_match_the_ground_truth(generated, tmp_path):
     n_shallow = sum(sums[k] for k in sums if not k[1] and k[2] == "n")
     assert n_deep > 100 and sum(deep) / n_deep > sum(shallow) / n_shallow + 5
     quotes = _monthly_mean_discounts(_truth(landing, "accepted_quote_discounts"), "accepted_at")
-    home = _warehouse_copy(con, tmp_path)
-    rows = mf_query(
-        PROJECT_ROOT / "dbt_project",
-        home,
+    rows = semantic.query(
         "month_end_win_discount_pct,other_win_discount_pct,"
         "month_end_quote_discount_pct,other_quote_discount_pct",
-        tmp_path,
         group_by="metric_time__month",
     )
     four = Decimal("0.0001")
