@@ -123,9 +123,10 @@ def measure(scale: int, days: int) -> list[str]:
     def row(engine: str) -> str:
         m, steps = runs[engine], runs[engine]["steps"]
         ratio = m["wall"] / runs["duckdb"]["wall"]
+        copy = f"{steps['raw copy']:.1f}" if "raw copy" in steps else "-"
         return (
             f"| {scale} | {days} | {rows} | {engine} | {m['wall']:.1f} | {steps['seed']:.1f} | "
-            f"{steps.get('raw copy', 0):.1f} | {steps['run']:.1f} | {m['rss_total']:.2f} | "
+            f"{copy} | {steps['run']:.1f} | {m['rss_total']:.2f} | "
             f"{m['rss_largest']:.2f} ({m['largest'].strip()}) | {ratio:.1f}x |"
         )
 
