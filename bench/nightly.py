@@ -80,7 +80,10 @@ class PeakMemory:
                     rss = process.memory_info().rss
                     argv = process.cmdline()
                     # the module a Python child runs (-m X), else the program's own name
-                    name = argv[argv.index("-m") + 1] if "-m" in argv else Path(argv[0]).name
+                    if "-m" in argv:
+                        name = argv[argv.index("-m") + 1]
+                    else:  # a zombie (a process just ended) has no command line
+                        name = Path(argv[0]).name if argv else process.name()
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     continue
                 total += rss

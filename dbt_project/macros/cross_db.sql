@@ -394,6 +394,55 @@
 {%- endmacro %}
 
 
+{# Aggregate: the median of `expression`, the mean of the two middle values when their count
+   is even (a double), exact on both engines: Spark's median is its exact percentile at 0.5,
+   not percentile_approx. #}
+{% macro median_of(expression) -%}
+    {%- if adapter is defined -%}
+        {{ return(adapter.dispatch('median_of', 'salesdw')(expression)) }}
+    {%- else -%}{{ return(duckdb__median_of(expression)) }}{%- endif -%}
+{%- endmacro %}
+{% macro duckdb__median_of(expression) -%}
+    median({{ expression }})
+{%- endmacro %}
+{% macro spark__median_of(expression) -%}
+    percentile({{ expression }}, 0.5)
+{%- endmacro %}
+{% macro default__median_of(expression) -%}
+    percentile_cont(0.5) within group (order by {{ expression }})
+{%- endmacro %}
+
+
+{# The ISO day of the week of a date, Monday = 1 to Sunday = 7 (DuckDB's isodow; Spark's
+   dayofweek counts from Sunday = 1, its weekday from Monday = 0). #}
+{% macro iso_weekday(date) -%}
+    {%- if adapter is defined -%}
+        {{ return(adapter.dispatch('iso_weekday', 'salesdw')(date)) }}
+    {%- else -%}{{ return(duckdb__iso_weekday(date)) }}{%- endif -%}
+{%- endmacro %}
+{% macro duckdb__iso_weekday(date) -%}
+    isodow({{ date }})
+{%- endmacro %}
+{% macro spark__iso_weekday(date) -%}
+    (weekday({{ date }}) + 1)
+{%- endmacro %}
+
+
+{# `date` plus `days` whole days (an integer expression). DuckDB adds an interval and gives a
+   timestamp at midnight; Spark's date_add gives a date: both compare with a date alike. #}
+{% macro add_days(date, days) -%}
+    {%- if adapter is defined -%}
+        {{ return(adapter.dispatch('add_days', 'salesdw')(date, days)) }}
+    {%- else -%}{{ return(duckdb__add_days(date, days)) }}{%- endif -%}
+{%- endmacro %}
+{% macro duckdb__add_days(date, days) -%}
+    ({{ date }} + to_days({{ days }}))
+{%- endmacro %}
+{% macro spark__add_days(date, days) -%}
+    date_add({{ date }}, {{ days }})
+{%- endmacro %}
+
+
 {# The string at JSON `path` ('$.key') of a JSON text, or null. #}
 {% macro json_string(json, path) -%}
     {%- if adapter is defined -%}

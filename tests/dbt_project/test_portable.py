@@ -30,6 +30,11 @@ DUCKDB_ONLY = {
     r"\blen\s*\(": "len(): array_length",
     r"\bepoch(_ms|_us|_ns)?\s*\(": "epoch(): epoch_seconds",
     r"\b(date_diff|datediff)\s*\(": "date_diff: date_difference",
+    r"\b(isodow|dayofweek|weekday)\s*\(": (
+        "day of the week (numbered differently on each engine): iso_weekday"
+    ),
+    r"\bto_days\s*\(": "to_days(): add_days",
+    r"\bmedian\s*\(": "median(): median_of",
     r"\b(strftime|strptime|struct_pack|list_value|string_agg|listagg|group_concat)\s*\(": (
         "DuckDB-only function: add a macro to cross_db.sql"
     ),
@@ -94,7 +99,10 @@ def test_a_planted_duckdb_only_model_is_found_by_file_line_and_construct(tmp_pat
         "    regexp_replace(name, '[^a-z]', '', 'g') as letters,\n"
         "    null::varchar as nothing,\n"
         "    cast(1 as varchar(10)) as one\n"
-        "from {{ ref('stg_erp__customers') }}\n",
+        "from {{ ref('stg_erp__customers') }}\n"
+        "where isodow(created_date) <= 5\n"
+        "    and created_date + to_days(3) <= current_date\n"
+        "group by all having median(mrr) > 0\n",
         encoding="utf-8",
     )
     assert duckdb_only_constructs(tmp_path) == [
@@ -102,4 +110,8 @@ def test_a_planted_duckdb_only_model_is_found_by_file_line_and_construct(tmp_pat
         "models/marts/fct_planted.sql:5: arg_max( (arg_min/arg_max: min_by/max_by)",
         "models/marts/fct_planted.sql:6: , 'g') (regexp flag 'g': regexp_global)",
         "models/marts/fct_planted.sql:7: ::varchar (varchar without a length: type_text)",
+        "models/marts/fct_planted.sql:10: isodow( (day of the week (numbered differently on each"
+        " engine): iso_weekday)",
+        "models/marts/fct_planted.sql:11: to_days( (to_days(): add_days)",
+        "models/marts/fct_planted.sql:12: median( (median(): median_of)",
     ]

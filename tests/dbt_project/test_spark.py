@@ -36,7 +36,9 @@ COMPARED = ["intermediate.int_client_records_unioned", "intermediate.int_client_
 # 2026-03-01 crosses 29 day boundaries and 2 month boundaries; 10:00:00 to 10:01:30 is 90 s;
 # 15 January to 15 March by month is 3 rows; values 1, 3, 12 are 3 rows whose sum is 16;
 # the quantile 0.9 of 1, 2, 5 interpolates 2 + 0.8 * (5 - 2) = 4.4; of (a, rank 2),
-# (b, rank 1) min_by is b and max_by is a; the JSON's key k is 'x'.
+# (b, rank 1) min_by is b and max_by is a; the JSON's key k is 'x'; the median of 1, 2, 5, 10 is
+# (2 + 5) / 2 = 3.5; 2026-01-04 is a Sunday (ISO 7), 2026-01-05 a Monday (ISO 1); 2026-01-31
+# plus 30 days is 2026-03-02 (28 days of February).
 MACRO_QUERY = """
 with months as (
     select {{ date_series_rows("date '2026-01-15'", "date '2026-03-15'", "interval 1 month") }}
@@ -52,6 +54,9 @@ ranked as (
 ),
 numbers as (
     select 1 as n union all select 2 union all select 5
+),
+four_numbers as (
+    select 1 as n union all select 2 union all select 5 union all select 10
 )
 select
     {{ date_difference('day', "date '2026-01-31'", "date '2026-03-01'") }} as days,
@@ -65,7 +70,12 @@ select
     (select {{ min_by('record_key', struct_of([('system_rank', 'system_rank'),
         ('recency', '-' ~ epoch_seconds('updated_at'))])) }} from ranked) as survivor,
     (select {{ max_by('record_key', 'system_rank') }} from ranked) as last_by_rank,
-    {{ json_string("'{\\"k\\": \\"x\\"}'", "'$.k'") }} as json_k
+    {{ json_string("'{\\"k\\": \\"x\\"}'", "'$.k'") }} as json_k,
+    (select {{ median_of('n') }} from four_numbers) as median,
+    {{ iso_weekday("date '2026-01-04'") }} as sunday,
+    {{ iso_weekday("date '2026-01-05'") }} as monday,
+    cast(cast({{ add_days("date '2026-01-31'", '30') }} as date) as {{ type_text() }})
+        as thirty_days_later
 """
 MACRO_ANSWER = {
     "days": 29,
@@ -78,6 +88,10 @@ MACRO_ANSWER = {
     "survivor": "b",
     "last_by_rank": "a",
     "json_k": "x",
+    "median": 3.5,
+    "sunday": 7,
+    "monday": 1,
+    "thirty_days_later": "2026-03-02",
 }
 
 
@@ -120,7 +134,11 @@ def _show(tmp_path, target: str) -> dict:
     table = table.result.results[0].agate_table
     row = dict(zip(table.column_names, table.rows[0], strict=True))
     return {
-        name: float(value) if name == "p90" else str(value) if name == "first_month" else value
+        name: float(value)
+        if name in ("p90", "median")
+        else str(value)
+        if name == "first_month"
+        else value
         for name, value in row.items()
     }
 

@@ -14,7 +14,7 @@ business_days as (
         cast(date_trunc('month', date_day) as date) as month_start,
         cast(date_trunc('quarter', date_day) as date) as quarter_start
     from {{ ref('metricflow_time_spine') }}
-    where isodow(date_day) <= 5
+    where {{ iso_weekday('date_day') }} <= 5
 
 ),
 

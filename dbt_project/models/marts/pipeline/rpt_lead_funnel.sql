@@ -48,8 +48,8 @@ aggregated as (
         count(case when is_converted then 1 end) as converted_leads,
         count(case when is_handoff then 1 end) as handed_off_leads,
         count(case when is_won then 1 end) as won_leads,
-        median(days_to_conversion) as median_days_to_conversion,
-        median(days_conversion_to_win) as median_days_conversion_to_win
+        {{ median_of('days_to_conversion') }} as median_days_to_conversion,
+        {{ median_of('days_conversion_to_win') }} as median_days_conversion_to_win
     from handoffs
     group by grouping sets (
         (created_month, owner_role, owner_crm_user_id),
@@ -82,14 +82,14 @@ final as (
             as median_days_to_conversion,
         cast(aggregated.median_days_conversion_to_win as decimal(10, 2))
             as median_days_conversion_to_win,
-        last_day(aggregated.created_month)
-        + to_days(cast(horizons.p90_days_to_conversion as integer))
-        <= as_of.as_of_date as is_conversion_complete,
-        last_day(aggregated.created_month)
-        + to_days(
-            cast(horizons.p90_days_to_conversion + horizons.p90_days_to_win as integer)
-        )
-        <= as_of.as_of_date as is_win_complete,
+        {{ add_days(
+            'last_day(aggregated.created_month)',
+            'cast(horizons.p90_days_to_conversion as integer)',
+        ) }} <= as_of.as_of_date as is_conversion_complete,
+        {{ add_days(
+            'last_day(aggregated.created_month)',
+            'cast(horizons.p90_days_to_conversion + horizons.p90_days_to_win as integer)',
+        ) }} <= as_of.as_of_date as is_win_complete,
         as_of.as_of_date
     from aggregated
     cross join horizons

@@ -293,7 +293,7 @@ aggregated as (
         count(distinct entered_opportunity_id) as entered_opportunities,
         count(distinct converted_opportunity_id) as converted_opportunities,
         coalesce(sum(regression), 0)::bigint as regressions_out,
-        median(completed_days_in_stage) as median_days_in_stage,
+        {{ median_of('completed_days_in_stage') }} as median_days_in_stage,
         {{ quantile("completed_days_in_stage", "0.75") }} as p75_days_in_stage,
         {{ quantile("completed_days_in_stage", "0.9") }} as p90_days_in_stage,
         count(distinct open_opportunity_id) as open_opportunities,
@@ -305,7 +305,7 @@ aggregated as (
         count(distinct lost_opportunity_id) as lost_opportunities,
         coalesce(sum(won_amount), 0) as won_amount,
         coalesce(sum(closed_amount), 0) as closed_amount,
-        median(sales_cycle_days) as median_sales_cycle_days,
+        {{ median_of('sales_cycle_days') }} as median_sales_cycle_days,
         {{ quantile("sales_cycle_days", "0.9") }} as p90_sales_cycle_days,
         count(distinct created_opportunity_id) as created_opportunities
     from events
@@ -323,9 +323,10 @@ completeness as (
     -- closed or won in the month): the month has ended
     select
         aggregated.*,
-        last_day(aggregated.month) + to_days(
-            ceil(coalesce(stage_time_p90.p90_days, 0))::integer
-        ) <= as_of.as_of_date as is_complete
+        {{ add_days(
+            'last_day(aggregated.month)',
+            'cast(ceil(coalesce(stage_time_p90.p90_days, 0)) as integer)',
+        ) }} <= as_of.as_of_date as is_complete
     from aggregated
     cross join as_of
     left join stage_time_p90

@@ -58,9 +58,9 @@ ticket_months as (
         case when grouping(priority) = 1 then 'all' else priority end as priority,
         count(*) as tickets,
         count(distinct client_id) as clients_with_tickets,
-        median(first_response_minutes) / 60.0 as median_first_response_hours,
+        {{ median_of('first_response_minutes') }} / 60.0 as median_first_response_hours,
         {{ quantile("first_response_minutes", "0.9") }} / 60.0 as p90_first_response_hours,
-        median(resolution_minutes) / 60.0 as median_resolution_hours,
+        {{ median_of('resolution_minutes') }} / 60.0 as median_resolution_hours,
         {{ quantile("resolution_minutes", "0.9") }} / 60.0 as p90_resolution_hours,
         count(*) filter (where is_first_response_decided)
         + count(*) filter (where is_resolution_decided) as sla_targets_decided,
@@ -93,7 +93,7 @@ delivery_months as (
         month,
         count(*) as delivered_orders,
         count(*) filter (where delay_days > 0) as late_deliveries,
-        median(delay_days) as median_delivery_delay_days,
+        {{ median_of('delay_days') }} as median_delivery_delay_days,
         {{ quantile("delay_days", "0.9") }} as p90_delivery_delay_days
     from deliveries
     group by month
