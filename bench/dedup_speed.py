@@ -230,17 +230,31 @@ def run_size(n_records: int, methods: list[str]) -> list[dict]:
             shutil.copyfile(prepared, path)
             run = subprocess.run(
                 [sys.executable, __file__, "--child", method, str(path)],
-                check=True,
                 capture_output=True,
                 text=True,
             )
+            if run.returncode != 0:
+                # a method that cannot finish is a result: say why, and go on with the others
+                reason = (run.stderr.strip().splitlines() or [f"exit {run.returncode}"])[-1]
+                print(f"{METHODS[method]} failed at {n_records:,} records: {reason}", flush=True)
+                print(run.stderr[-3000:], file=sys.stderr)
+                path.unlink()
+                out.append({"method": method, "records": len(truth), "failed": reason[:200]})
+                continue
             figures = json.loads(
                 [line for line in run.stdout.splitlines() if line.startswith("{")][-1]
             )
             figures.update(method=method, records=len(truth), true_clients=len(set(truth)))
             figures["precision"], figures["recall"] = score(path, truth)
             path.unlink()
-            base = next((r["seconds"] for r in [*out, figures] if r["method"] == "salesdw"), None)
+            base = next(
+                (
+                    r["seconds"]
+                    for r in [*out, figures]
+                    if r["method"] == "salesdw" and "seconds" in r
+                ),
+                None,
+            )
             figures["ratio"] = f"{figures['seconds'] / base:.2f}" if base else "n/a"
             print(_line(figures), flush=True)
             out.append(figures)
@@ -250,6 +264,10 @@ def run_size(n_records: int, methods: list[str]) -> list[dict]:
 def _line(r: dict) -> str:
     def count(value) -> str:
         return "n/a" if value is None else f"{value:,}"
+
+    if "failed" in r:
+        cells = " | ".join(["failed: " + r["failed"].replace("|", "/")] + ["-"] * 8)
+        return f"| {r['records']:,} | {METHODS[r['method']]} | {cells} |"
 
     return (
         f"| {r['records']:,} | {METHODS[r['method']]} | {r['seconds']:.1f} | "
