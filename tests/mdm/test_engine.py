@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from salesdw.mdm.engine import DETERMINISTIC, FORCED, SCORED, cluster
+import pytest
+
+from salesdw.mdm.engine import (
+    DETERMINISTIC,
+    FORCED,
+    NAME_GROUP,
+    SCORED,
+    GuardedClustering,
+    cluster,
+)
 from salesdw.mdm.evaluate import pairwise_scores
 
 
@@ -54,3 +63,22 @@ def test_pairwise_scores_by_hand():
     assert (s.precision, s.recall) == (0.5, 1 / 3)
     assert abs(s.f1 - 0.4) < 1e-12  # 2 * 0.5 * (1/3) / (0.5 + 1/3) = 0.4
     assert (s.predicted_clusters, s.true_clusters) == (2, 2)
+
+
+def test_a_weaker_batch_on_the_clusters_made_equals_clustering_all_at_once():
+    # 0-1 and 2-3 hold by score; 1 and 2 are known apart (soft). The name pass then links 0-3
+    # (which would bridge the two clusters: refused) and 0-4 (record 4 alone: linked).
+    scored = [(SCORED, 0, 1, 12.0), (SCORED, 2, 3, 11.0)]
+    by_name = [(NAME_GROUP, 0, 3, 8.0), (NAME_GROUP, 0, 4, 8.0)]
+    batches = GuardedClustering(5, scored, [], [(1, 2)], 0.0)
+    batches.add(scored)
+    batches.add(by_name)
+    out = batches.outcome()
+    at_once = cluster(5, scored + by_name, [], [(1, 2)], 0.0)
+    assert out.labels == at_once.labels
+    assert out.decisions == at_once.decisions
+    assert out.labels[0] == out.labels[1] == out.labels[4] != out.labels[2] == out.labels[3]
+    assert out.decisions[(0, 3)] == "refused_conflict"
+    # a batch may not be stronger than an earlier one: it would have been applied before it
+    with pytest.raises(ValueError, match="weaker than the earlier ones"):
+        batches.add([(SCORED, 1, 4, 20.0)])

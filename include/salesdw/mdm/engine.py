@@ -161,68 +161,104 @@ def cluster(
     soft_apart: list[tuple[int, int]],
     ambiguity_margin: float,
 ) -> Clustering:
-    """Transitive clustering that refuses weak bridges.
+    """Transitive clustering that refuses weak bridges (GuardedClustering, all links at once)."""
+    clustering = GuardedClustering(n_records, links, hard_apart, soft_apart, ambiguity_margin)
+    clustering.add(links)
+    return clustering.outcome()
 
-    `links` are (kind, l, r, weight) with kind FORCED, DETERMINISTIC or SCORED. They are
-    applied strongest first; two clusters merge only if no pair across them is known apart:
-    `hard_apart` (conflicting identifiers, steward non-matches) binds every link but a forced
-    one, `soft_apart` (pairs scored at or below the reject threshold) binds scored links too.
-    A record with scored links to two records known apart is ambiguous: it keeps only a link
-    that beats every such rival by `ambiguity_margin`.
+
+class GuardedClustering:
+    """Transitive clustering that refuses weak bridges, fed in batches.
+
+    `links` are (kind, l, r, weight). They are applied strongest first; two clusters merge
+    only if no pair across them is known apart: `hard_apart` (conflicting identifiers, steward
+    non-matches) binds every link but a forced one, `soft_apart` (pairs scored at or below the
+    reject threshold) binds scored and name links too. A record with scored links to two
+    records known apart is ambiguous: it keeps only a link that beats every such rival by
+    `ambiguity_margin`; the scored links are given once, at the start.
+
+    A later batch must hold only links weaker than every earlier one (a greater kind: the name
+    passes' NAME_GROUP, then NAME_ONLY links). Then applying it to the clusters the earlier
+    batches made is the same as clustering all the links at once, since all at once would apply
+    them last, in the same order, on the same clusters; the matcher's name passes use this
+    instead of clustering every link again.
     """
-    parent = list(range(n_records))
-    members: dict[int, list[int]] = {}
-    hard: dict[int, set[int]] = {}
-    soft: dict[int, set[int]] = {}
-    for a, b in hard_apart:
-        hard.setdefault(a, set()).add(b)
-        hard.setdefault(b, set()).add(a)
-    for a, b in soft_apart:
-        soft.setdefault(a, set()).add(b)
-        soft.setdefault(b, set()).add(a)
-    hard_of = {rid: set(v) for rid, v in hard.items()}  # per cluster root, merged as we go
-    soft_of = {rid: set(v) for rid, v in soft.items()}
 
-    def find(x: int) -> int:
+    def __init__(
+        self,
+        n_records: int,
+        scored_links: list[tuple[int, int, int, float]],
+        hard_apart: list[tuple[int, int]],
+        soft_apart: list[tuple[int, int]],
+        ambiguity_margin: float,
+    ) -> None:
+        self.parent = list(range(n_records))
+        self.members: dict[int, list[int]] = {}
+        hard: dict[int, set[int]] = {}
+        soft: dict[int, set[int]] = {}
+        for a, b in hard_apart:
+            hard.setdefault(a, set()).add(b)
+            hard.setdefault(b, set()).add(a)
+        for a, b in soft_apart:
+            soft.setdefault(a, set()).add(b)
+            soft.setdefault(b, set()).add(a)
+        # per cluster root, merged as clusters merge
+        self.hard_of = {rid: set(v) for rid, v in hard.items()}
+        self.soft_of = {rid: set(v) for rid, v in soft.items()}
+        scored = [(a, b, w) for kind, a, b, w in scored_links if kind == SCORED]
+        self.banned = _ambiguous_links(scored, hard, soft, ambiguity_margin)
+        self.decisions: dict[tuple[int, int], str] = {}
+        self.weakest_kind = -1
+
+    def find(self, x: int) -> int:
+        parent = self.parent
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    result = Clustering(labels=[])
-    scored = [(a, b, w) for kind, a, b, w in links if kind == SCORED]
-    banned = _ambiguous_links(scored, hard, soft, ambiguity_margin)
-
-    order = sorted(links, key=lambda link: (link[0], -link[3], link[1], link[2]))
-    for kind, a, b, _weight in order:
-        pair = (a, b)
-        if kind == SCORED and pair in banned:
-            result.decisions[pair] = "refused_ambiguous"
-            continue
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            result.decisions[pair] = "linked"
-            continue
-        ma, mb = members.get(ra, [ra]), members.get(rb, [rb])
-        if len(ma) > len(mb):
-            ra, rb, ma, mb = rb, ra, mb, ma
-        if kind != FORCED:
-            apart = hard_of.get(rb, set())
-            if kind >= SCORED:
-                apart = apart | soft_of.get(rb, set())
-            if any(x in apart for x in ma):
-                result.decisions[pair] = "refused_conflict"
+    def add(self, links: list[tuple[int, int, int, float]]) -> None:
+        """Apply a batch of links, strongest first."""
+        order = sorted(links, key=lambda link: (link[0], -link[3], link[1], link[2]))
+        if order and order[0][0] < self.weakest_kind:
+            raise ValueError("a later batch of links must be weaker than the earlier ones")
+        if order:
+            self.weakest_kind = max(self.weakest_kind, order[-1][0])
+        find, decisions = self.find, self.decisions
+        for kind, a, b, _weight in order:
+            pair = (a, b)
+            if kind == SCORED and pair in self.banned:
+                decisions[pair] = "refused_ambiguous"
                 continue
-        # merge the smaller cluster (ra) into the larger (rb)
-        parent[ra] = rb
-        members[rb] = mb + ma
-        members.pop(ra, None)
-        for table in (hard_of, soft_of):
-            if ra in table:
-                table.setdefault(rb, set()).update(table.pop(ra))
-        result.decisions[pair] = "linked"
-    result.labels = [find(x) for x in range(n_records)]
-    return result
+            ra, rb = find(a), find(b)
+            if ra == rb:
+                decisions[pair] = "linked"
+                continue
+            ma, mb = self.members.get(ra, [ra]), self.members.get(rb, [rb])
+            if len(ma) > len(mb):
+                ra, rb, ma, mb = rb, ra, mb, ma
+            if kind != FORCED:
+                apart = self.hard_of.get(rb, set())
+                if kind >= SCORED:
+                    apart = apart | self.soft_of.get(rb, set())
+                if any(x in apart for x in ma):
+                    decisions[pair] = "refused_conflict"
+                    continue
+            # merge the smaller cluster (ra) into the larger (rb)
+            self.parent[ra] = rb
+            self.members[rb] = mb + ma
+            self.members.pop(ra, None)
+            for table in (self.hard_of, self.soft_of):
+                if ra in table:
+                    table.setdefault(rb, set()).update(table.pop(ra))
+            decisions[pair] = "linked"
+
+    def outcome(self) -> Clustering:
+        """The labels (each record's root) and every link's decision so far."""
+        return Clustering(
+            labels=[self.find(x) for x in range(len(self.parent))],
+            decisions=dict(self.decisions),
+        )
 
 
 def _ambiguous_links(

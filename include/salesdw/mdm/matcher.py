@@ -81,13 +81,17 @@ def match(
     n_records = con.execute("select count(*) from m_records").fetchone()[0]
     progress.emit("master_data", "master data: pairs scored; clustering")
     links, hard, soft = _links(con, config)
-    outcome = engine.cluster(n_records, links, hard, soft, config.ambiguity_margin)
-    # records that hold only a name are linked by it, against the clients the other links made
+    clustering = engine.GuardedClustering(n_records, links, hard, soft, config.ambiguity_margin)
+    clustering.add(links)
+    outcome = clustering.outcome()
+    # records that hold only a name are linked by it, against the clients the other links
+    # made; weaker than every link before them, they are applied on top of those clusters
     for by_name in (names.name_group_links, names.lone_record_links):
         name_links = by_name(con, config, outcome.labels)
         if name_links:
             links += name_links
-            outcome = engine.cluster(n_records, links, hard, soft, config.ambiguity_margin)
+            clustering.add(name_links)
+            outcome = clustering.outcome()
     _write_assignments(con, outcome, links)
     _write_evidence(con, config, outcome)
     _write_override_outcomes(con, outcome)
