@@ -32,9 +32,13 @@ def export_records(con, entity: Entity) -> tuple[str, int]:
 
 def render(entity: Entity, records: list[dict]) -> str:
     """Records (column -> text) as a file of ``entity``'s source: the contract's columns
-    first, then any extra column in order of first appearance."""
-    columns = list(entity.column_names)
+    first (an optional one only when a record carries it: the lines are written back as
+    they landed, from files that may predate it), then any extra column in order of first
+    appearance."""
     lowered = [{k.lower(): v for k, v in r.items()} for r in records]
+    columns = [
+        c.name for c in entity.columns if not c.optional or any(c.name in r for r in lowered)
+    ]
     for record in lowered:
         columns += [k for k in record if k not in columns and not k.startswith("_")]
     fmt = contract.SOURCES[entity.source].format
