@@ -14,6 +14,7 @@ import io
 import json
 import multiprocessing as mp
 import random
+import sys
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -224,7 +225,7 @@ def build_files(world, seed: int, workers: int = 2) -> list[LandedFile]:
     global _WORLD_FOR_WORKERS
     _WORLD_FOR_WORKERS = world
     try:
-        if workers > 1 and "fork" in mp.get_all_start_methods():
+        if workers > 1 and _fork_is_safe():
             with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
                 chunks = list(pool.map(_entity_files_in_worker, entities, [seed] * len(entities)))
         else:
@@ -241,6 +242,20 @@ def build_files(world, seed: int, workers: int = 2) -> list[LandedFile]:
 
 
 _WORLD_FOR_WORKERS = None
+
+# native libraries whose threads a forked child does not inherit, and which can crash it: gRPC
+# (loaded with pyspark's Spark Connect, which Great Expectations imports when pyspark is
+# installed) segfaulted a generator worker forked from a test session that had imported it
+FORK_UNSAFE_MODULES = ("grpc",)
+
+
+def _fork_is_safe() -> bool:
+    """Whether the entities may be built in forked workers: the platform forks and nothing
+    fork-unsafe is loaded (else they are built here, one after the other: the same files,
+    since each entity has its own random stream)."""
+    return "fork" in mp.get_all_start_methods() and not any(
+        name in sys.modules for name in FORK_UNSAFE_MODULES
+    )
 
 
 def _entity_files_in_worker(qualified_name: str, seed: int) -> list[LandedFile]:
