@@ -108,6 +108,13 @@ def tf_columns(config: MatchConfig) -> list[str]:
     return sorted({lv.tf for c in config.comparisons for lv in c.levels if lv.tf})
 
 
+def first_rule_sql(rules) -> str:
+    """The name of the first of `rules` (conditions over a pair) that holds, else null."""
+    if not rules:
+        return "null"
+    return "case " + " ".join(f"when {r.sql} then '{r.name}'" for r in rules) + " end"
+
+
 def scored_pairs_sql(config: MatchConfig, pairs: str, records: str) -> str:
     """Each candidate pair with its level and weight per comparison, total weight, the first
     deterministic rule that holds and the first conflict that holds."""
@@ -118,16 +125,7 @@ def scored_pairs_sql(config: MatchConfig, pairs: str, records: str) -> str:
     for comparison in config.comparisons:
         columns.append(f"{level_label_sql(comparison)} as {comparison.name}_level")
         columns.append(f"{_level_weight_sql(comparison)} as {comparison.name}_weight")
-    rule = (
-        "case " + " ".join(f"when {r.sql} then '{r.name}'" for r in config.deterministic) + " end"
-        if config.deterministic
-        else "null"
-    )
-    conflict = (
-        "case " + " ".join(f"when {r.sql} then '{r.name}'" for r in config.conflicts) + " end"
-        if config.conflicts
-        else "null"
-    )
+    rule, conflict = first_rule_sql(config.deterministic), first_rule_sql(config.conflicts)
     total = " + ".join(f"{c.name}_weight" for c in config.comparisons) or "0.0"
     return f"""
         with compared as (

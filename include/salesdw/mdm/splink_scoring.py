@@ -148,16 +148,8 @@ def scored_pairs_with_splink(
     for comparison in config.comparisons:
         columns.append(f"{engine.level_label_sql(comparison)} as {comparison.name}_level")
         columns.append(f"{_weight_sql(comparison)} as {comparison.name}_weight")
-    rule = (
-        "case " + " ".join(f"when {r.sql} then '{r.name}'" for r in config.deterministic) + " end"
-        if config.deterministic
-        else "null"
-    )
-    conflict = (
-        "case " + " ".join(f"when {r.sql} then '{r.name}'" for r in config.conflicts) + " end"
-        if config.conflicts
-        else "null"
-    )
+    rule = engine.first_rule_sql(config.deterministic)
+    conflict = engine.first_rule_sql(config.conflicts)
     engine.run_sql(
         con,
         "m_scored",
