@@ -20,7 +20,7 @@ import duckdb
 
 from salesdw.mdm import engine
 from salesdw.mdm.config import MatchConfig
-from salesdw.mdm.splink_scoring import comparison_settings
+from salesdw.mdm.splink_scoring import register_term_frequencies, settings
 
 # matching.yml blocking rules Splink cannot take without a cap on the block size
 UNCAPPABLE = ("name_word",)
@@ -50,28 +50,13 @@ def splink_alone(
         """,
     )
     db_api = DuckDBAPI(connection=con)
-    settings = {
-        "link_type": "dedupe_only",
-        "unique_id_column_name": "rid",
-        "probability_two_random_records_match": 0.5,
-        "comparisons": [comparison_settings(c) for c in config.comparisons],
-        "blocking_rules_to_generate_predictions": [
-            block_on(f"bk_{rule.name}", arrays_to_explode=[f"bk_{rule.name}"]) for rule in rules
-        ],
-        "retain_matching_columns": False,
-        "retain_intermediate_calculation_columns": False,
-    }
-    linker = Linker(db_api.register("s_input"), settings, log_level="WARNING")
+    blocking = [
+        block_on(f"bk_{rule.name}", arrays_to_explode=[f"bk_{rule.name}"]) for rule in rules
+    ]
+    linker = Linker(db_api.register("s_input"), settings(config, blocking), log_level="WARNING")
     for column in engine.tf_columns(config):
         engine.run_sql(con, f"s_tf_{column}", engine.term_frequencies_sql(column, "s_records"))
-        engine.run_sql(
-            con,
-            f"s_splink_tf_{column}",
-            f"select value as {column}, share as tf_{column} from s_tf_{column}",
-        )
-        linker.table_management.register_term_frequency_lookup(
-            db_api.register(f"s_splink_tf_{column}"), column
-        )
+    register_term_frequencies(con, db_api, linker, config, prefix="s_")
     predictions = linker.inference.predict(
         threshold_match_weight=config.match_threshold, warning_mode="never"
     )

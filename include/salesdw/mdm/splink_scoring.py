@@ -84,17 +84,33 @@ def comparison_settings(comparison: Comparison) -> dict:
     }
 
 
-def settings(config: MatchConfig) -> dict:
-    """The Splink settings that score pairs as matching.yml does."""
+def settings(config: MatchConfig, blocking_rules: list | None = None) -> dict:
+    """The Splink settings that score pairs as matching.yml does (with no blocking rules of
+    its own unless given: salesdw registers the pairs to score)."""
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "rid",
         "probability_two_random_records_match": 0.5,
         "comparisons": [comparison_settings(c) for c in config.comparisons],
-        "blocking_rules_to_generate_predictions": [],
+        "blocking_rules_to_generate_predictions": blocking_rules or [],
         "retain_matching_columns": False,
-        "retain_intermediate_calculation_columns": True,
+        # salesdw's scorer reads each comparison's weight from them
+        "retain_intermediate_calculation_columns": blocking_rules is None,
     }
+
+
+def register_term_frequencies(con, db_api, linker, config: MatchConfig, prefix: str) -> None:
+    """salesdw's term-frequency tables (`{prefix}tf_<column>`, engine.term_frequencies_sql)
+    as the linker's lookups, so both weigh a value by the same share."""
+    for column in engine.tf_columns(config):
+        engine.run_sql(
+            con,
+            f"{prefix}splink_tf_{column}",
+            f"select value as {column}, share as tf_{column} from {prefix}tf_{column}",
+        )
+        linker.table_management.register_term_frequency_lookup(
+            db_api.register(f"{prefix}splink_tf_{column}"), column
+        )
 
 
 def _weight_sql(comparison: Comparison) -> str:
@@ -123,15 +139,7 @@ def scored_pairs_with_splink(
 
     db_api = DuckDBAPI(connection=con)
     linker = Linker(db_api.register(records), settings(config), log_level="WARNING")
-    for column in engine.tf_columns(config):
-        engine.run_sql(
-            con,
-            f"m_splink_tf_{column}",
-            f"select value as {column}, share as tf_{column} from tf_{column}",
-        )
-        linker.table_management.register_term_frequency_lookup(
-            db_api.register(f"m_splink_tf_{column}"), column
-        )
+    register_term_frequencies(con, db_api, linker, config, prefix="")
     engine.run_sql(
         con,
         "m_splink_blocked_pairs",
